@@ -1,0 +1,13 @@
+using System.CommandLine;
+
+namespace DaFormer.Cli.Commands;
+
+/// Every top-level command, in the order `daformer --help` lists them. Add a command by adding its
+/// file and one line here.
+public static class CommandCatalog
+{
+    public static IEnumerable<Command> All() =>
+    [
+        InfoCommand.Build(),
+    ];
+}

@@ -1,0 +1,3 @@
+using DaFormer.Cli;
+
+return CliApp.Run(args);
