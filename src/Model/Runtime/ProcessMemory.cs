@@ -1,0 +1,29 @@
+namespace DaFormer.Model.Runtime;
+
+/// Resident-set figures of this process, read from /proc on Linux (the GC's view misses libtorch's
+/// native allocations). Elsewhere they fall back to the working set the runtime reports.
+public static class ProcessMemory
+{
+    /// Peak resident set size (VmHWM) in MiB.
+    public static double PeakRssMb() => ReadStatusKb("VmHWM:") is { } kb ? kb / 1024.0 : Environment.WorkingSet / 1048576.0;
+
+    /// Current resident set size (VmRSS) in MiB.
+    public static double RssMb() => ReadStatusKb("VmRSS:") is { } kb ? kb / 1024.0 : Environment.WorkingSet / 1048576.0;
+
+    /// Resets the peak (VmHWM) to the current RSS, so a benchmark measures its own phase (Linux ≥ 4.0).
+    public static bool TryResetPeak()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); return true; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
+    }
+
+    static long? ReadStatusKb(string field)
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return null;
+        foreach (var line in File.ReadLines(status))
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0]);
+        return null;
+    }
+}
