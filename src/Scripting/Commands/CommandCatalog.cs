@@ -9,6 +9,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         InfoCommand.Build(),
+        CheckpointCommand.Build(),
         DownloadCommand.Build(),
     ];
 }
