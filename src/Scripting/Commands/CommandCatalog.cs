@@ -10,6 +10,7 @@ public static class CommandCatalog
     [
         InfoCommand.Build(),
         CheckpointCommand.Build(),
+        CompareCommand.Build(),
         DownloadCommand.Build(),
     ];
 }
