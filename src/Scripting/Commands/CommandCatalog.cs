@@ -11,6 +11,7 @@ public static class CommandCatalog
         InfoCommand.Build(),
         CheckpointCommand.Build(),
         CompareCommand.Build(),
+        PlotCommand.Build(),
         DownloadCommand.Build(),
     ];
 }
