@@ -13,5 +13,6 @@ public static class CommandCatalog
         CompareCommand.Build(),
         PlotCommand.Build(),
         DownloadCommand.Build(),
+        ConvertCommand.Build(),
     ];
 }
