@@ -15,7 +15,7 @@ public static class CityscapesConverter
 
     public static ConvertResult Run(string root, ConvertOptions? options = null)
     {
-        options ??= new ConvertOptions();
+        options = LabelConversion.CheckOptions(options);
         var gtDir = LabelConversion.RequireFolder(Path.Join(root, "gtFine"),
             "Cityscapes layout ROOT/gtFine/{train,val,test}/<city>/<stem>_gtFine_labelIds.png + ROOT/leftImg8bit/<split>/<city>/<stem>_leftImg8bit.png");
         var imageDir = Path.Join(root, "leftImg8bit");

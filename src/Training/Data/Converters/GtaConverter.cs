@@ -11,7 +11,7 @@ public static class GtaConverter
 {
     public static ConvertResult Run(string root, ConvertOptions? options = null)
     {
-        options ??= new ConvertOptions();
+        options = LabelConversion.CheckOptions(options);
         var labelDir = LabelConversion.RequireFolder(Path.Join(root, "labels"),
             "GTA5 layout ROOT/images/<name>.png + ROOT/labels/<name>.png (palette label IDs)");
         var imageDir = Path.Join(root, "images");

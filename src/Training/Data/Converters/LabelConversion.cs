@@ -31,7 +31,7 @@ public static class LabelConversion
     public static ConvertResult Run(string dataset, IReadOnlyList<LabelJob> jobs, Func<string, LabelMap> readTrainIds,
         string outDir, ConvertOptions options, IEnumerable<(string Name, string Text)>? extraFiles = null)
     {
-        if (options.Nproc < 1) throw new DaFormerError($"--nproc must be ≥ 1, got {options.Nproc}.");
+        CheckOptions(options);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var stats = new ImageClassStats?[jobs.Count];
         var errors = new Exception?[jobs.Count];
@@ -71,6 +71,14 @@ public static class LabelConversion
         }
         ImageIo.WriteLabel(job.OutputPath, trainIds);
         return job.StatsFile is { } file ? ClassStats.Count(file, trainIds) : null;
+    }
+
+    /// Validates the options before any scanning. Null → defaults.
+    public static ConvertOptions CheckOptions(ConvertOptions? options)
+    {
+        options ??= new ConvertOptions();
+        if (options.Nproc < 1) throw new DaFormerError($"--nproc must be ≥ 1, got {options.Nproc}.");
+        return options;
     }
 
     /// Reads only the image header.

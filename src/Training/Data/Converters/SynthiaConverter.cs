@@ -13,7 +13,7 @@ public static class SynthiaConverter
 {
     public static ConvertResult Run(string root, ConvertOptions? options = null)
     {
-        options ??= new ConvertOptions();
+        options = LabelConversion.CheckOptions(options);
         var labelDir = LabelConversion.RequireFolder(Path.Join(root, "GT", "LABELS"),
             "SYNTHIA layout ROOT/RGB/<name>.png + ROOT/GT/LABELS/<name>.png (16-bit class IDs)");
         var imageDir = Path.Join(root, "RGB");
