@@ -23,6 +23,13 @@ public class ConverterTests
         }).ToList();
     }
 
+    /// IHDR bit depth and colour type, read from the bytes (0 = grey, 2 = RGB, 3 = indexed).
+    static (int Depth, int ColourType) PngDepthAndColourType(string path)
+    {
+        var b = File.ReadAllBytes(path);
+        return (b[24], b[25]);
+    }
+
     static string[] Files(string root) => Directory.GetFiles(root, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
 
     [Fact]
@@ -44,6 +51,7 @@ public class ConverterTests
             Assert.Equal(TinyData.ExpectedCounts("gta", raw[names[i]]), stats[i].Counts);
             var written = ImageIo.ReadLabel(Path.Join(root, "labels", names[i] + "_labelTrainIds.png"));
             Assert.Equal((TinyData.W, TinyData.H), (written.Width, written.Height));
+            Assert.Equal((8, 0), PngDepthAndColourType(Path.Join(root, "labels", names[i] + "_labelTrainIds.png"))); // 8-bit grey
             Assert.Equal(TinyData.ExpectedTrainIds("gta", raw[names[i]]), written.Values);
         }
         CheckDerivedFiles(root, stats);
@@ -75,6 +83,7 @@ public class ConverterTests
     {
         var root = Paths.NewTempDir("syn");
         var raw = TinyData.MakeSynthia(root, 3);
+        Assert.Equal((16, 2), PngDepthAndColourType(Path.Join(root, "GT", "LABELS", "0000000.png"))); // really 16-bit RGB
         var outDir = Path.Join(root, "stats");
         SynthiaConverter.Run(root, new ConvertOptions(OutDir: outDir));
         var stats = ReadStats(outDir);
