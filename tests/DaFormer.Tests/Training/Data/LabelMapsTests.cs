@@ -60,6 +60,16 @@ public class LabelMapsTests
     }
 
     [Fact]
+    public void Each_table_maps_exactly_19_ids_one_per_train_id()
+    {
+        foreach (var lut in new[] { LabelMaps.GtaLut, LabelMaps.SynthiaLut, LabelMaps.CityscapesLut })
+        {
+            var mapped = lut.ToArray().Where(t => t != 255).ToArray();
+            Assert.Equal(Enumerable.Range(0, 19), mapped.Select(t => (int)t).Order());
+        }
+    }
+
+    [Fact]
     public void Class_names_palette_and_subsets_match_spec_1_2()
     {
         Assert.Equal(19, LabelMaps.CityscapesClasses.Count);
