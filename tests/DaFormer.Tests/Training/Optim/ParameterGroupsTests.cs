@@ -70,6 +70,20 @@ public class ParameterGroupsTests
     }
 
     [Fact]
+    public void Groups_a_real_module_by_its_named_parameters()
+    {
+        var model = nn.Sequential(
+            ("backbone", nn.Sequential(("block1", nn.Linear(4, 4)), ("norm1", nn.LayerNorm(4)))),
+            ("decode_head", nn.Sequential(("conv", nn.Conv2d(4, 4, 1)), ("bn", nn.BatchNorm2d(4)))));
+        var groups = ParameterGroups.Build(model.named_parameters()).ToDictionary(g => g.Label);
+        Assert.Equal(["backbone.block1.weight", "backbone.block1.bias"], groups["backbone"].Parameters.Select(p => p.Name));
+        Assert.Equal(["backbone.norm1.weight", "backbone.norm1.bias"], groups["backbone_no_decay"].Parameters.Select(p => p.Name));
+        Assert.Equal(4, groups["head"].Parameters.Count);   // conv weight/bias + BN weight/bias; BN buffers are not parameters
+        using var opt = ParameterGroups.CreateAdamW(ParameterGroups.Build(model.named_parameters()));
+        Assert.Equal(3, opt.ParamGroups.Count());
+    }
+
+    [Fact]
     public void Frozen_parameters_are_left_out()
     {
         var frozen = new Parameter(ones(2), requires_grad: false);
