@@ -1,3 +1,4 @@
+using DaFormer.Training.Data;
 using DaFormer.Tests.Support;
 using DaFormer.Training.Evaluation;
 using FsCheck;
@@ -78,15 +79,15 @@ public class MetricsTests
     public void Synthia_subsets_and_16_class_conversion()
     {
         Assert.Equal(60.5625, Metrics.MIoU16FromMIoU19(51.0), 12);
-        Assert.Equal(16, EvalClasses.Synthia16.Count);
-        Assert.Equal(13, EvalClasses.Synthia13.Count);
-        Assert.DoesNotContain(9, EvalClasses.Synthia16);
-        Assert.DoesNotContain(5, EvalClasses.Synthia13);
+        Assert.Equal(16, LabelMaps.Synthia16.Count);
+        Assert.Equal(13, LabelMaps.Synthia13.Count);
+        Assert.DoesNotContain(9, LabelMaps.Synthia16);
+        Assert.DoesNotContain(5, LabelMaps.Synthia13);
         // With IoU 0 for the three classes Synthia lacks, both conventions agree.
         var iou = Enumerable.Range(0, 19).Select(c => c is 9 or 14 or 16 ? 0.0 : 0.3 + c * 0.01).ToArray();
-        Assert.Equal(Metrics.MIoU16FromMIoU19(Metrics.NanMean(iou)), Metrics.MeanOver(iou, EvalClasses.Synthia16), 12);
+        Assert.Equal(Metrics.MIoU16FromMIoU19(Metrics.NanMean(iou)), Metrics.MeanOver(iou, LabelMaps.Synthia16), 12);
         var expected13 = new[] { 0, 1, 2, 6, 7, 8, 10, 11, 12, 13, 15, 17, 18 }.Average(c => iou[c]);
-        Assert.Equal(expected13, Metrics.MeanOver(iou, EvalClasses.Synthia13), 12);
+        Assert.Equal(expected13, Metrics.MeanOver(iou, LabelMaps.Synthia13), 12);
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public class MetricsTests
         var rows = Metrics.PerClassRows(["road", "sidewalk"], m);
         Assert.Equal(["road", "33.33", "50.00"], rows[0]);
         Assert.Equal(["sidewalk", "nan", "nan"], rows[1]);
-        Assert.Equal(19, Metrics.PerClassRows(EvalClasses.Cityscapes, Metrics.FromAreas(new double[19], new double[19], new double[19])).Count);
+        Assert.Equal(19, Metrics.PerClassRows(LabelMaps.CityscapesClasses, Metrics.FromAreas(new double[19], new double[19], new double[19])).Count);
         Assert.Throws<ArgumentException>(() => Metrics.PerClassRows(["road"], m));
     }
 
