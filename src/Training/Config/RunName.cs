@@ -1,0 +1,65 @@
+namespace DaFormer.Training.Config;
+
+/// Run names derived from the settings, as the original `experiments.py` builds them (spec §6.1):
+/// `<source>2<target>_<uda>[_rcs<T>][_cpl]_<decoder>_<encoder>_<schedule>_s<seed>`, then `.` removed,
+/// `True`→`T`, `False`→`F`, `cityscapes`→`cs`, `synthia`→`syn`, `darkzurich`→`dzur`.
+/// `<uda>` is the original's base-config name (`dacs`, `dacs_fd`, `dacs_fdthings`,
+/// `dacs_a999_fdthings`, `source-only`, `target-only`). Settings the original never varies get a
+/// token only when they differ from its values (EMA α ≠ 0.99/0.999 → `_a<α>`, FD λ ≠ 0.005 →
+/// `fd…l<λ>`, other FD classes → `fdc<ids>`), so sweeps over them still get distinct names.
+public static class RunName
+{
+    public static string Of(RunConfig cfg)
+    {
+        var name = $"{DatasetToken(cfg.Data.Source)}2{DatasetToken(cfg.Data.Target)}_{UdaToken(cfg)}_"
+                 + $"{cfg.Model.Decoder.Name()}_{cfg.Model.Encoder.Name().Replace("_", "")}_{ScheduleToken(cfg.Schedule)}"
+                 + $"_s{cfg.Runtime.Seed}";
+        return name.Replace(".", "").Replace("True", "T").Replace("False", "F")
+            .Replace("cityscapes", "cs").Replace("synthia", "syn").Replace("darkzurich", "dzur");
+    }
+
+    /// The `<uda>[_rcs<T>][_cpl]` part; RCS and the pseudo-label crop only count in Dacs mode.
+    public static string UdaToken(RunConfig cfg)
+    {
+        var uda = cfg.Uda;
+        if (uda.Mode == UdaMode.SourceOnly) return "source-only";
+        if (uda.Mode == UdaMode.TargetOnly) return "target-only";
+        var s = "dacs";
+        if (uda.EmaAlpha != 0.99)
+        {
+            var a = PythonFloat.Repr(uda.EmaAlpha);
+            s += "_a" + (a.StartsWith("0.") ? a[2..] : a);
+        }
+        if (uda.FeatureDistance is { } fd)
+        {
+            s += "_fd";
+            if (fd.Classes is null) { }
+            else if (fd.Classes == FeatureDistance.ThingClasses) s += "things";
+            else s += "c" + string.Join("-", fd.Classes);
+            if (fd.Lambda != 0.005) s += "l" + PythonFloat.Repr(fd.Lambda);
+        }
+        if (cfg.Data.Rcs is { } rcs) s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
+        if (uda.PseudoLabelCrop is not null) s += "_cpl";
+        return s;
+    }
+
+    /// `poly10warm` / `poly10`: `poly` + Python's str(power) (1.0 → "10" once dots are removed).
+    public static string ScheduleToken(ScheduleConfig s) => "poly" + PythonFloat.Repr(s.Power) + (s.Warmup is null ? "" : "warm");
+
+    public static string DatasetToken(DatasetConfig d) => d.Kind switch
+    {
+        DatasetKind.Gta => "gta",
+        DatasetKind.Synthia => "synthia",
+        DatasetKind.Cityscapes => "cityscapes",
+        DatasetKind.Acdc => "acdc",
+        DatasetKind.DarkZurich => "darkzurich",
+        DatasetKind.Custom => d.Custom?.Name ?? "custom",
+        DatasetKind.Synthetic => "synth" + Path.GetFileName(d.Root.TrimEnd('/', '\\')) switch
+        {
+            "source" => "src",
+            "target" => "tgt",
+            var other => other,
+        },
+        _ => d.Kind.ToString().ToLowerInvariant(),
+    };
+}
