@@ -9,5 +9,7 @@ public static class CommandCatalog
     public static IEnumerable<Command> All() =>
     [
         InfoCommand.Build(),
+        RunCommand.Build(),
+        ConfigCommand.Build(),
     ];
 }
