@@ -86,7 +86,13 @@ public static class ExperimentScript
             .FirstOrDefault(f => f.GetFileName() is { } file && set.Contains(file));
         var where = frame is null ? path : $"{ScriptPaths.Display(frame.GetFileName()!)}({frame.GetFileLineNumber()})";
         var kind = e is DaFormerError ? "" : $"{e.GetType().Name}: ";
-        return $"{where}: the script threw {kind}{e.Message}";
+        var message = $"{where}: the script threw {kind}{e.Message}";
+        if (frame is not null && frame.GetFileLineNumber() > 0)
+        {
+            var lines = File.ReadAllLines(frame.GetFileName()!);
+            if (frame.GetFileLineNumber() <= lines.Length) message += Environment.NewLine + "    " + lines[frame.GetFileLineNumber() - 1].Trim();
+        }
+        return message;
     }
 
     static IReadOnlyList<RunConfig> ToConfigs(object? value, string path)
@@ -105,7 +111,7 @@ public static class ExperimentScript
             case IEnumerable other when value is not string:
                 throw new DaFormerError($"{path}: the script returned a sequence of {ElementName(other)}; expected RunConfig values");
             default:
-                throw new DaFormerError($"{path}: the script returned a {value.GetType().Name}; expected a RunConfig or a sequence of RunConfig");
+                throw new DaFormerError($"{path}: the script returned a value of type {value.GetType().Name}; expected a RunConfig or a sequence of RunConfig");
         }
     }
 

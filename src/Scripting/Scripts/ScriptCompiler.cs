@@ -46,7 +46,9 @@ static class ScriptCompiler
 
         var script = CSharpScript.Create<object>(text, options);
         var compilation = script.GetCompilation();
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start).ToList();
         if (errors.Count > 0) throw new DaFormerError(FormatDiagnostics(errors));
 
         using var pe = new MemoryStream();
