@@ -16,6 +16,9 @@ public static class CliHarness
         Environment.SetEnvironmentVariable("DAFORMER_SCRIPT_CACHE", Path.Combine(Path.GetTempPath(), "daformer-tests-script-cache"));
     }
 
+    /// Runs the static set-up (environment) before a test loads scripts without going through Run.
+    public static void Init() { }
+
     public sealed record Result(int ExitCode, string Out, string Err)
     {
         public string All => Out + Err;
