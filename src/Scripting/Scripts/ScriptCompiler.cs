@@ -21,7 +21,7 @@ static class ScriptCompiler
     static IEnumerable<Type> ReferencedTypes =>
     [
         typeof(object), typeof(Enumerable), typeof(List<>), typeof(ImmutableArray), typeof(Console),
-        typeof(RunConfig), typeof(DaFormerError), typeof(System.Runtime.GCSettings),
+        typeof(RunConfig), typeof(DaFormerError),
     ];
 
     public static Compiled Compile(string fullPath, string text)

@@ -71,7 +71,7 @@ public static class Presets
         Schedule = Gta2Cs.Schedule with { MaxIters = 1000, Warmup = new(Iters: 50) },
         Runtime = Gta2Cs.Runtime with
         {
-            Device = "cpu", EvalInterval = 250, CheckpointInterval = 250, LogInterval = 10, DebugImageInterval = 250,
+            EvalInterval = 250, CheckpointInterval = 250, LogInterval = 10, DebugImageInterval = 250,
         },
     };
 }

@@ -4,7 +4,8 @@ using DaFormer.Tests.Support;
 namespace DaFormer.Tests.Scripting;
 
 /// Runs `daformer …` in-process with Console.Out/Error captured. Console redirection is process-wide,
-/// so every test that uses it belongs to the "Console" collection (never in parallel).
+/// so every test that uses it belongs to the "Console" collection (never in parallel). The current
+/// directory is left alone (it is process-wide too): tests pass absolute paths.
 public static class CliHarness
 {
     static readonly object Gate = new();
@@ -30,12 +31,10 @@ public static class CliHarness
         {
             var (oldOut, oldErr) = (Console.Out, Console.Error);
             var (o, e) = (new StringWriter(), new StringWriter());
-            var oldDir = Environment.CurrentDirectory;
             try
             {
                 Console.SetOut(o);
                 Console.SetError(e);
-                Environment.CurrentDirectory = Paths.RepoRoot;
                 var code = CliApp.Run(args);
                 return new Result(code, o.ToString(), e.ToString());
             }
@@ -43,7 +42,6 @@ public static class CliHarness
             {
                 Console.SetOut(oldOut);
                 Console.SetError(oldErr);
-                Environment.CurrentDirectory = oldDir;
             }
         }
     }

@@ -16,7 +16,7 @@ public class RunCommandTests
     [Fact]
     public void Config_of_the_recipe_script_is_the_spec_4_3_recipe_field_by_field()
     {
-        var r = CliHarness.Run("config", "experiments/gta2cs_daformer.csx");
+        var r = CliHarness.Run("config", Path.Combine(Paths.Experiments, "gta2cs_daformer.csx"));
         Assert.Equal(0, r.ExitCode);
         using var doc = JsonDocument.Parse(r.Out);
         var leaves = new Dictionary<string, string>();

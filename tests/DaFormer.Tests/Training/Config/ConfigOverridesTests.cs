@@ -64,3 +64,51 @@ public class ConfigOverridesTests
         Assert.Throws<DaFormerError>(() => ConfigOverrides.ApplyAll(Base, ["Optimizer.Lr"]));
     }
 }
+
+public class ConfigOverridesRoundTripTests
+{
+    /// Every leaf field of a config, with its value as JSON text.
+    static IEnumerable<(string Path, string Value)> Leaves(System.Text.Json.JsonElement e, string prefix)
+    {
+        if (e.ValueKind == System.Text.Json.JsonValueKind.Object)
+        {
+            foreach (var p in e.EnumerateObject())
+                if (p.Name != "name")
+                    foreach (var leaf in Leaves(p.Value, prefix.Length == 0 ? p.Name : $"{prefix}.{p.Name}")) yield return leaf;
+        }
+        else yield return (prefix, e.ValueKind == System.Text.Json.JsonValueKind.String ? e.GetString()! : e.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("recipe")]
+    [InlineData("quickstart")]
+    [InlineData("custom")]
+    public void Setting_every_field_to_its_own_value_changes_nothing(string which)
+    {
+        var cfg = which switch
+        {
+            "recipe" => Presets.Gta2Cs,
+            "quickstart" => Presets.Quickstart,
+            _ => Presets.Gta2Cs with
+            {
+                Data = Presets.Gta2Cs.Data with
+                {
+                    Target = new DatasetConfig { Kind = DatasetKind.Custom, Root = "r", Custom = new CustomLayout { ClassNames = ["a"], Palette = [new Rgb(1, 2, 3)] } },
+                },
+            },
+        };
+        using var doc = System.Text.Json.JsonDocument.Parse(ConfigJson.Serialize(cfg));
+        var leaves = Leaves(doc.RootElement, "").ToList();
+        Assert.True(leaves.Count > 60);
+        foreach (var (path, value) in leaves)
+            Assert.True(ConfigOverrides.Apply(cfg, path, value) == cfg, $"--set {path}={value} changed the config");
+    }
+
+    [Fact]
+    public void Setting_a_field_changes_exactly_that_field()
+    {
+        var c = ConfigOverrides.Apply(Presets.Gta2Cs, "Data.Target.Scale.Width", "2048");
+        Assert.Equal(2048, c.Data.Target.Scale.Width);
+        Assert.Equal(Presets.Gta2Cs, c with { Data = c.Data with { Target = c.Data.Target with { Scale = new(1024, 512) } } });
+    }
+}
