@@ -35,6 +35,7 @@ public static class RunCommand
         {
             var (script, all) = exp.Resolve(parse);
             var selected = exp.Select(parse, all);
+            WarnAboutSharedNames(all);
 
             if (parse.GetValue(list))
             {
@@ -123,6 +124,14 @@ public static class RunCommand
         }
         if (invalid > 0)
             throw new DaFormerError($"{invalid} of {configs.Count} config{(configs.Count == 1 ? " is" : "s are")} invalid (see above); nothing was trained.");
+    }
+
+    /// Names cover what the original's names cover; a sweep over another knob yields equal names
+    /// (each run still gets its own directory, but `--only NAME` cannot tell them apart).
+    static void WarnAboutSharedNames(IReadOnlyList<(int Index, RunConfig Config)> all)
+    {
+        foreach (var g in all.GroupBy(x => x.Config.Name).Where(g => g.Count() > 1))
+            Console.Error.WriteLine($"warning: configs {string.Join(", ", g.Select(x => x.Index))} share the run name {g.Key}; select them by index");
     }
 
     static string ModeName(RunConfig c) => c.Uda.Mode switch

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using DaFormer.Tests.Support;
+using DaFormer.Training.Config;
 
 namespace DaFormer.Tests.Scripting;
 
@@ -209,6 +210,41 @@ public class RunCommandTests
         Assert.Contains("--only \"$SLURM_ARRAY_TASK_ID\"", text);
         Assert.Contains("--set Optimizer.Lr=1e-4", text);
         Assert.Contains("#   3: gta2cs_dacs_a999_fdthings_rcs01_cpl", text);
+    }
+
+    [Fact]
+    public void Resume_with_a_run_dir_needs_exactly_one_config()
+    {
+        var data = Paths.NewTempDir("dfdata");
+        var script = CliHarness.WriteScript($$"""
+            var cs = DatasetConfig.CityscapesTrain with { Root = @"{{data}}" };
+            var c = Gta2Cs with { Model = Gta2Cs.Model with { Pretrained = null }, Data = Gta2Cs.Data with { Source = cs, Target = cs, Validation = cs with { Split = "val" } } };
+            return new[] { c, c.WithSeed(1) };
+            """);
+        var r = CliHarness.Run("run", script, "--resume", "work_dirs/some_run");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("add --only N", r.Err);
+        Assert.DoesNotContain("not implemented", r.All);
+    }
+
+    [Fact]
+    public void Configs_sharing_a_name_are_flagged_and_not_selectable_by_name()
+    {
+        var script = CliHarness.WriteScript("return from p in new[] { 0.9, 0.968 } select Gta2Cs with { Uda = Gta2Cs.Uda with { PseudoThreshold = p } };");
+        var list = CliHarness.Run("run", script, "--list");
+        Assert.Equal(0, list.ExitCode);
+        Assert.Contains("warning: configs 0, 1 share the run name", list.Err);
+        var only = CliHarness.Run("run", script, "--list", "--only", Presets.Gta2Cs.Name);
+        Assert.Equal(1, only.ExitCode);
+        Assert.Contains("2 configs share that name (indices 0, 1)", only.Err);
+    }
+
+    [Fact]
+    public void Emit_slurm_covers_the_whole_sweep()
+    {
+        var r = CliHarness.Run("run", CliHarness.WriteScript(RcsSweep), "--emit-slurm", Path.Combine(Paths.NewTempDir("dfslurm"), "x.sh"), "--only", "1");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("leave out --only", r.Err);
     }
 
     [Fact]
