@@ -11,15 +11,16 @@ namespace DaFormer.Cli.Commands;
 sealed class ExperimentOptions
 {
     public readonly Argument<string> Script = new("SCRIPT") { Description = "Experiment script (*.csx) that evaluates to a RunConfig or a sequence of them" };
-    public readonly Option<string?> Only = new("--only") { Description = "Select one config of a sweep by index (0-based, as --list shows) or by run name" };
+    public readonly Option<string?> Only = new("--only") { Description = "Select one config of a sweep by index (0-based, as --list shows) or by run name", HelpName = "N|NAME" };
     public readonly Option<string[]> Set = new("--set")
     {
         Description = "Override a field: --set Optimizer.Lr=1e-4 (repeatable; paths as in the JSON / the records)",
         Arity = ArgumentArity.ZeroOrMore,
+        HelpName = "PATH=VALUE",
         AllowMultipleArgumentsPerToken = false,
     };
-    public readonly Option<int?> Seed = new("--seed") { Description = "Override Runtime.Seed of every config" };
-    public readonly Option<string?> WorkDir = new("--work-dir") { Description = "Override Runtime.WorkDirRoot (run directories are created below it)" };
+    public readonly Option<int?> Seed = new("--seed") { Description = "Override Runtime.Seed of every config", HelpName = "S" };
+    public readonly Option<string?> WorkDir = new("--work-dir") { Description = "Override Runtime.WorkDirRoot (run directories are created below it)", HelpName = "DIR" };
 
     public void AddTo(Command cmd)
     {

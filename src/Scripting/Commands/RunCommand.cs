@@ -61,7 +61,6 @@ public static class RunCommand
             }
 
             RequireValid(selected, ConfigValidation.FileSystem);
-            var resumeResult = parse.GetResult(resume);
             var resumeDir = parse.GetValue(resume);
             if (resumeDir is not null && selected.Count != 1)
                 throw new DaFormerError($"--resume {resumeDir}: a run directory belongs to one config, but {selected.Count} are selected; add --only N");
@@ -74,10 +73,42 @@ public static class RunCommand
                 return 0;
             }
 
-            var scriptText = script.CombinedText();
-            var outcomes = new List<(int Index, string Name, RunOutcome Outcome)>();
+            var outcomes = RunAll(selected, script, resume: parse.GetResult(resume) is not null, resumeDir);
+
+            Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
+                outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
+                    o.Outcome.FinalMIoU is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
+            return outcomes.All(o => o.Outcome.Status == RunStatus.Completed) ? 0 : 1;
+        }));
+        return cmd;
+    }
+
+    /// Trains the configs in order; a failure is reported and the next config runs. The first Ctrl-C
+    /// asks the running trainer to checkpoint and return, and no further config of the sweep starts;
+    /// a second Ctrl-C ends the process the usual way.
+    static List<(int Index, string Name, RunOutcome Outcome)> RunAll(
+        IReadOnlyList<(int Index, RunConfig Config)> selected, Scripts.LoadedScript script, bool resume, string? resumeDir)
+    {
+        var scriptText = script.CombinedText();
+        var outcomes = new List<(int Index, string Name, RunOutcome Outcome)>();
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            e.Cancel = true;
+            Console.Error.WriteLine("interrupt: finishing the current run cleanly (Ctrl-C again to abort)…");
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
             foreach (var (index, config) in selected)
             {
+                if (interrupt.IsCancellationRequested)
+                {
+                    outcomes.Add((index, config.Name, new RunOutcome("", RunStatus.Interrupted, null, "not started (interrupted)")));
+                    continue;
+                }
                 Console.WriteLine($"== [{index}] {config.Name}");
                 RunOutcome outcome;
                 try
@@ -85,10 +116,11 @@ public static class RunCommand
                     var request = new RunRequest(
                         WorkDirRoot: config.Runtime.WorkDirRoot,
                         Device: DeviceSpec.Parse(config.Runtime.Device),
-                        Resume: resumeResult is not null,
+                        Resume: resume,
                         ResumeDir: resumeDir,
                         ScriptPath: script.Path,
-                        ScriptText: scriptText);
+                        ScriptText: scriptText,
+                        Cancel: interrupt.Token);
                     outcome = Trainer.Run(config, request);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -100,13 +132,12 @@ public static class RunCommand
                 }
                 outcomes.Add((index, config.Name, outcome));
             }
-
-            Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
-                outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
-                    o.Outcome.FinalMIoU is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
-            return outcomes.All(o => o.Outcome.Status == RunStatus.Completed) ? 0 : 1;
-        }));
-        return cmd;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+        return outcomes;
     }
 
     /// Validates every config; prints each problem (with the config's index and name) and refuses to

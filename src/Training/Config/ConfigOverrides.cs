@@ -57,7 +57,7 @@ public static class ConfigOverrides
         current ??= CreateDefault(type, where, path);
         object? newValue;
         if (i == segments.Length - 1)
-            newValue = Parse(prop.PropertyType, value, path);
+            newValue = Parse(prop.PropertyType, IsNullable(prop), value, path);
         else
         {
             var childType = Nullable.GetUnderlyingType(prop.PropertyType) ?? prop.PropertyType;
@@ -85,14 +85,20 @@ public static class ConfigOverrides
 
     static readonly string[] NullWords = ["null", "none", "off"];
 
-    static object? Parse(Type type, string text, string path)
+    /// Whether the field is declared optional (`Rcs?`, `string?`, `int?`) — only those accept null.
+    static bool IsNullable(PropertyInfo prop) =>
+        Nullable.GetUnderlyingType(prop.PropertyType) is not null
+        || (!prop.PropertyType.IsValueType && new NullabilityInfoContext().Create(prop).WriteState == NullabilityState.Nullable);
+
+    static object? Parse(Type type, bool nullable, string text, string path)
     {
-        var underlying = Nullable.GetUnderlyingType(type);
-        var nullable = underlying is not null || !type.IsValueType;
-        var t = underlying ?? type;
-        if (nullable && t != typeof(string) && NullWords.Contains(text, StringComparer.OrdinalIgnoreCase)) return null;
-        if (nullable && t == typeof(string) && text == "null") return null;
+        var t = Nullable.GetUnderlyingType(type) ?? type;
         string Bad(string expected) => $"--set {path}={text}: '{text}' is not {expected}";
+        if (NullWords.Contains(text, StringComparer.OrdinalIgnoreCase))
+        {
+            if (nullable) return null;
+            if (t != typeof(string)) throw new DaFormerError($"--set {path}={text}: {path} is required and cannot be switched off");
+        }
         if (t == typeof(string)) return text;
         if (t == typeof(int))
             return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : throw new DaFormerError(Bad("an integer"));

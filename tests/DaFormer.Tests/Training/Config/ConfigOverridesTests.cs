@@ -27,6 +27,8 @@ public class ConfigOverridesTests
     public void Optional_records_switch_off_and_on()
     {
         Assert.Null(ConfigOverrides.Apply(Base, "Data.Rcs", "off").Data.Rcs);
+        Assert.Null(ConfigOverrides.Apply(Base, "Model.Pretrained", "none").Model.Pretrained);
+        Assert.Equal("off", ConfigOverrides.Apply(Base, "Data.Source.Root", "off").Data.Source.Root);   // a required string is literal
         var off = Base with { Data = Base.Data with { Rcs = null } };
         // Setting a field of an off record turns it on with its defaults.
         Assert.Equal(Rcs.On(temperature: 0.5), ConfigOverrides.Apply(off, "Data.Rcs.Temperature", "0.5").Data.Rcs);
@@ -62,6 +64,8 @@ public class ConfigOverridesTests
         Assert.Contains("mit_b5", Assert.Throws<DaFormerError>(() => ConfigOverrides.Apply(Base, "Model.Encoder", "vit")).Message);
         Assert.Contains("is a value", Assert.Throws<DaFormerError>(() => ConfigOverrides.Apply(Base, "Optimizer.Lr.X", "1")).Message);
         Assert.Throws<DaFormerError>(() => ConfigOverrides.ApplyAll(Base, ["Optimizer.Lr"]));
+        Assert.Contains("cannot be switched off", Assert.Throws<DaFormerError>(() => ConfigOverrides.Apply(Base, "Data.Source", "null")).Message);
+        Assert.Contains("cannot be switched off", Assert.Throws<DaFormerError>(() => ConfigOverrides.Apply(Base, "Data.Crop", "off")).Message);
     }
 }
 
