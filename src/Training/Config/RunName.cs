@@ -43,8 +43,9 @@ public static class RunName
         return s;
     }
 
-    /// `poly10warm` / `poly10`: `poly` + Python's str(power) (1.0 → "10" once dots are removed).
-    public static string ScheduleToken(ScheduleConfig s) => "poly" + PythonFloat.Repr(s.Power) + (s.Warmup is null ? "" : "warm");
+    /// `poly10warm` / `poly10` — the original's schedule config names: `poly` + str(power) without
+    /// the dot (1.0 → "10"), `warm` with warmup.
+    public static string ScheduleToken(ScheduleConfig s) => "poly" + PythonFloat.Repr(s.Power).Replace(".", "") + (s.Warmup is null ? "" : "warm");
 
     public static string DatasetToken(DatasetConfig d) => d.Kind switch
     {
@@ -62,4 +63,21 @@ public static class RunName
         },
         _ => d.Kind.ToString().ToLowerInvariant(),
     };
+}
+
+/// The generator's extra name fields (spec §6.1 `name_dataset`, `name_architecture`, `name_encoder`,
+/// `name_decoder`, `name_uda`, `name_opt`), for logs and result tables. Unlike the run name they are
+/// not shortened (`gta2cityscapes`, `adamw_6e-05_pmTrue_poly10warm_1x2_40k`).
+public sealed record RunNameParts(string Dataset, string Architecture, string Encoder, string Decoder, string Uda, string Opt)
+{
+    public static RunNameParts Of(RunConfig cfg)
+    {
+        var encoder = cfg.Model.Encoder.Name().Replace("_", "");
+        var decoder = cfg.Model.Decoder.Name();
+        var pmult = cfg.Optimizer.HeadLrMult == 10 ? "True" : cfg.Optimizer.HeadLrMult == 1 ? "False" : PythonFloat.Repr(cfg.Optimizer.HeadLrMult);
+        var opt = $"adamw_{PythonFloat.Repr(cfg.Optimizer.Lr)}_pm{pmult}_{RunName.ScheduleToken(cfg.Schedule)}_1x{cfg.Data.BatchSize}_{cfg.Schedule.MaxIters / 1000}k";
+        return new(
+            $"{RunName.DatasetToken(cfg.Data.Source)}2{RunName.DatasetToken(cfg.Data.Target)}",
+            $"{decoder}_{encoder}", encoder, decoder, RunName.UdaToken(cfg), opt);
+    }
 }

@@ -158,6 +158,21 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Exceptions_in_a_loaded_base_name_the_base_line_also_from_the_cache()
+    {
+        var dir = Path.GetDirectoryName(CliHarness.WriteScript("return Gta2Cs;"))!;
+        File.WriteAllText(Path.Combine(dir, "base.csx"), "#r \"DaFormer.Training.dll\"\nusing DaFormer.Model;\nstatic int Fail() => throw new DaFormerError(\"no such preset\");\n");
+        var script = Path.Combine(dir, "main.csx");
+        File.WriteAllText(script, "#r \"DaFormer.Training.dll\"\n#load \"base.csx\"\nvar x = Fail();\nreturn DaFormer.Training.Config.Presets.Gta2Cs;\n");
+        foreach (var attempt in new[] { "compiled", "cached" })
+        {
+            var r = CliHarness.Run("run", script, "--list");
+            Assert.True(r.ExitCode == 1, attempt);
+            Assert.Contains("base.csx(3): the script threw no such preset", r.Err);
+        }
+    }
+
+    [Fact]
     public void Compile_errors_show_file_line_column_and_the_offending_line()
     {
         var r = CliHarness.Run("run", CliHarness.WriteScript("return Gta2Cs with { Optimizer = Gta2Cs.Optimizer with { Lr = \"fast\" } };"), "--dry-run");

@@ -70,3 +70,16 @@ public class RunNameTests
         Prop.ForAll(Arb.From(ArbMap.Default.GeneratorFor<NormalFloat>().Select(f => f.Get)), x =>
             double.Parse(PythonFloat.Repr(x), NumberStyles.Float, CultureInfo.InvariantCulture) == x);
 }
+
+public class RunNamePartsTests
+{
+    [Fact]
+    public void Extra_name_fields_follow_the_generator()
+    {
+        var p = RunNameParts.Of(Presets.Gta2Cs);
+        Assert.Equal("gta2cityscapes", p.Dataset);                       // spec §6.1 example
+        Assert.Equal("adamw_6e-05_pmTrue_poly10warm_1x2_40k", p.Opt);    // spec §6.1 example
+        Assert.Equal(("daformer_sepaspp_mitb5", "mitb5", "daformer_sepaspp"), (p.Architecture, p.Encoder, p.Decoder));
+        Assert.Equal("dacs_a999_fdthings_rcs0.01_cpl", p.Uda);
+    }
+}
