@@ -21,6 +21,8 @@ public static class ConfigJson
             DefaultIgnoreCondition = JsonIgnoreCondition.Never,
             UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
             PropertyNameCaseInsensitive = true,
+            // `null` only where the record says the field is optional (Rcs?, FeatureDistance?, …).
+            RespectNullableAnnotations = true,
         };
         o.Converters.Add(new JsonStringEnumConverter());
         o.MakeReadOnly(populateMissingResolver: true);

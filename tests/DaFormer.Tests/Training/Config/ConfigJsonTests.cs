@@ -50,4 +50,18 @@ public class ConfigJsonTests
         var e = Assert.Throws<DaFormerError>(() => ConfigJson.Deserialize("{\"optimizer\":{\"lrr\":1}}", "run/config.json"));
         Assert.Contains("run/config.json", e.Message);
     }
+
+    [Fact]
+    public void Null_is_accepted_only_for_optional_fields()
+    {
+        Assert.Null(ConfigJson.Deserialize("{\"data\":{\"rcs\":null}}").Data.Rcs);
+        Assert.Throws<DaFormerError>(() => ConfigJson.Deserialize("{\"data\":{\"source\":null}}"));
+        Assert.Throws<DaFormerError>(() => ConfigJson.Deserialize("{\"optimizer\":{\"noDecayKeys\":null}}"));
+    }
+
+    [Fact]
+    public void Missing_fields_take_the_recipe_defaults()
+    {
+        Assert.Equal(Presets.Gta2Cs.WithSeed(3), ConfigJson.Deserialize("{\"runtime\":{\"seed\":3}}"));
+    }
 }
