@@ -126,6 +126,33 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void A_failed_run_does_not_stop_the_next_and_the_summary_lists_both()
+    {
+        var data = Paths.NewTempDir("dfdata");
+        var script = CliHarness.WriteScript($$"""
+            var cs = DatasetConfig.CityscapesTrain with { Root = @"{{data}}" };
+            var c = Gta2Cs with { Model = Gta2Cs.Model with { Pretrained = null }, Data = Gta2Cs.Data with { Source = cs, Target = cs, Validation = cs with { Split = "val" } } };
+            return new[] { c, c.WithSeed(1) };
+            """);
+        var r = CliHarness.Run("run", script, "--work-dir", Paths.NewTempDir("dfwork"));
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("== [0] cs2cs_", r.Out);
+        Assert.Contains("== [1] cs2cs_", r.Out);
+        var summary = r.Out[r.Out.IndexOf("summary", StringComparison.Ordinal)..];
+        Assert.Equal(2, summary.Split('\n').Count(l => l.Contains(" failed ")));
+    }
+
+    [Fact]
+    public void Config_of_a_sweep_is_a_json_array_in_script_order()
+    {
+        var r = CliHarness.Run("config", CliHarness.WriteScript(RcsSweep));
+        Assert.Equal(0, r.ExitCode);
+        using var doc = JsonDocument.Parse(r.Out);
+        Assert.Equal([0.002, 0.01, 0.05, 0.1, 0.5],
+            doc.RootElement.EnumerateArray().Select(c => c.GetProperty("data").GetProperty("rcs").GetProperty("temperature").GetDouble()));
+    }
+
+    [Fact]
     public void Only_out_of_range_is_a_clear_error()
     {
         var r = CliHarness.Run("run", CliHarness.WriteScript(RcsSweep), "--only", "5", "--list");
