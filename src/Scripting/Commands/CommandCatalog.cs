@@ -8,11 +8,13 @@ public static class CommandCatalog
 {
     public static IEnumerable<Command> All() =>
     [
-        InfoCommand.Build(),
+        RunCommand.Build(),
+        ConfigCommand.Build(),
+        ConvertCommand.Build(),
         CheckpointCommand.Build(),
         CompareCommand.Build(),
         PlotCommand.Build(),
         DownloadCommand.Build(),
-        ConvertCommand.Build(),
+        InfoCommand.Build(),
     ];
 }

@@ -1,0 +1,15 @@
+#r "../.refs/DaFormer.Training.dll"
+// Shared base of the paper's experiment scripts (the tables of the original `experiments.py`, spec §6.2).
+using System.Collections.Generic;
+using System.Linq;
+using DaFormer.Training.Config;
+using static DaFormer.Training.Config.Presets;
+
+/// The paper reports the mean over seeds 0, 1 and 2.
+static readonly int[] PaperSeeds = [0, 1, 2];
+
+/// The final DAFormer recipe on GTA→Cityscapes (spec §4.3).
+static RunConfig Recipe => Gta2Cs;
+
+/// One config per seed.
+static IEnumerable<RunConfig> Seeds(RunConfig cfg, IEnumerable<int> seeds) => seeds.Select(cfg.WithSeed);

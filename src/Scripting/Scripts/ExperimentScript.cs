@@ -1,0 +1,120 @@
+using System.Collections;
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using DaFormer.Model;
+using DaFormer.Training.Config;
+
+namespace DaFormer.Cli.Scripts;
+
+/// An experiment script after evaluation: the configs it produced, in order, and its source files
+/// (the script and every `#load`-ed base) for the run directory.
+public sealed record LoadedScript(string Path, IReadOnlyList<RunConfig> Configs, IReadOnlyList<string> SourceFiles)
+{
+    /// The script followed by its `#load`-ed files, each under a header line — stored with each run.
+    public string CombinedText()
+    {
+        var sb = new StringBuilder();
+        foreach (var f in SourceFiles)
+        {
+            if (sb.Length > 0) sb.AppendLine().AppendLine($"// ===== #load {ScriptPaths.Display(f)} =====");
+            sb.Append(File.ReadAllText(f));
+        }
+        return sb.ToString();
+    }
+}
+
+/// Runs an experiment script (`*.csx`): a C# script that evaluates to one <see cref="RunConfig"/> or a
+/// sequence of them (`return Gta2Cs;`, `return from t in … select …;`).
+public static class ExperimentScript
+{
+    public static LoadedScript Load(string path)
+    {
+        var fullPath = System.IO.Path.GetFullPath(path);
+        if (!File.Exists(fullPath)) throw new DaFormerError($"{path}: script not found");
+        var text = File.ReadAllText(fullPath);
+        var key = ScriptCache.Key(fullPath, text);
+
+        string dll, typeName;
+        IReadOnlyList<string> sources;
+        if (ScriptCache.TryGet(key) is { } hit)
+            (dll, typeName, sources) = hit;
+        else
+        {
+            var compiled = Compile(fullPath, text);
+            dll = ScriptCache.Store(key, compiled);
+            (typeName, sources) = (compiled.SubmissionTypeName, compiled.SourceFiles);
+        }
+        // Main script first, then the #load-ed files.
+        sources = sources.OrderBy(s => s == fullPath ? 0 : 1).ToList();
+        var value = Evaluate(ScriptCache.Load(dll), typeName, sources, path);
+        return new LoadedScript(fullPath, ToConfigs(value, path), sources);
+    }
+
+    // Separate method so Roslyn is JIT-ed and loaded only on a cache miss.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    static ScriptCompiler.Compiled Compile(string fullPath, string text) => ScriptCompiler.Compile(fullPath, text);
+
+    static object? Evaluate(Assembly assembly, string typeName, IReadOnlyList<string> sources, string path)
+    {
+        var type = assembly.GetType(typeName) ?? throw new InvalidOperationException($"compiled script has no type {typeName}");
+        var factory = type.GetMethod("<Factory>", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
+            ?? throw new InvalidOperationException("compiled script has no <Factory> method");
+        // Slot 0 holds the globals object (none), slot 1 this submission — as Roslyn's ScriptBuilder does.
+        var submissionArray = new object?[2];
+        try
+        {
+            var task = (Task<object>)factory.Invoke(null, [submissionArray])!;
+            var value = task.GetAwaiter().GetResult();
+            // A lazy LINQ query runs now, so its exceptions also point at the script.
+            if (value is IEnumerable<RunConfig> seq) value = seq.ToList();
+            return value;
+        }
+        catch (Exception e)
+        {
+            var inner = e is TargetInvocationException { InnerException: { } ie } ? ie : e;
+            throw new DaFormerError(DescribeScriptException(inner, sources, path), inner);
+        }
+    }
+
+    /// `script.csx(12): the script threw InvalidOperationException: message` — the innermost stack
+    /// frame that lies in the script or one of its #load-ed files.
+    static string DescribeScriptException(Exception e, IReadOnlyList<string> sources, string path)
+    {
+        var set = new HashSet<string>(sources);
+        var frame = new StackTrace(e, fNeedFileInfo: true).GetFrames()
+            .FirstOrDefault(f => f.GetFileName() is { } file && set.Contains(file));
+        var where = frame is null ? path : $"{ScriptPaths.Display(frame.GetFileName()!)}({frame.GetFileLineNumber()})";
+        var kind = e is DaFormerError ? "" : $"{e.GetType().Name}: ";
+        var message = $"{where}: the script threw {kind}{e.Message}";
+        if (frame is not null && frame.GetFileLineNumber() > 0)
+        {
+            var lines = File.ReadAllLines(frame.GetFileName()!);
+            if (frame.GetFileLineNumber() <= lines.Length) message += Environment.NewLine + "    " + lines[frame.GetFileLineNumber() - 1].Trim();
+        }
+        return message;
+    }
+
+    static IReadOnlyList<RunConfig> ToConfigs(object? value, string path)
+    {
+        switch (value)
+        {
+            case RunConfig single:
+                return [single];
+            case IEnumerable<RunConfig> many:
+                var list = many.ToList();
+                if (list.Count == 0) throw new DaFormerError($"{path}: the script returned an empty sequence; expected at least one RunConfig");
+                if (list.Any(c => c is null)) throw new DaFormerError($"{path}: the script's sequence contains null; expected only RunConfig values");
+                return list;
+            case null:
+                throw new DaFormerError($"{path}: the script returned nothing; end it with `return <config>;` or a sequence of configs (e.g. `return Gta2Cs;`)");
+            case IEnumerable other when value is not string:
+                throw new DaFormerError($"{path}: the script returned a sequence of {ElementName(other)}; expected RunConfig values");
+            default:
+                throw new DaFormerError($"{path}: the script returned a value of type {value.GetType().Name}; expected a RunConfig or a sequence of RunConfig");
+        }
+    }
+
+    static string ElementName(IEnumerable e) =>
+        e.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0].Name ?? "objects";
+}

@@ -1,0 +1,205 @@
+using System.Globalization;
+using DaFormer.Model.Runtime;
+
+namespace DaFormer.Training.Config;
+
+/// Checks a run config once, before anything trains, and reports every problem at once with its
+/// field path. Pure except for the optional `pathExists` probe (data roots, pretrained file), which
+/// callers inject (tests pass a fake; the CLI passes <see cref="FileSystem"/>).
+public static class ConfigValidation
+{
+    public static readonly Func<string, bool> FileSystem = p => File.Exists(p) || Directory.Exists(p);
+
+    public static IReadOnlyList<ConfigProblem> Validate(RunConfig cfg, Func<string, bool>? pathExists = null)
+    {
+        var p = new List<ConfigProblem>();
+        void Add(string path, string message) => p.Add(new(path, message));
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+        void Positive(string path, double v) { if (!(v > 0)) Add(path, $"{F(v)} must be > 0"); }
+        void NonNegative(string path, double v) { if (!(v >= 0)) Add(path, $"{F(v)} must be ≥ 0"); }
+        void InUnit(string path, double v) { if (!(v >= 0 && v <= 1)) Add(path, $"{F(v)} is outside [0, 1]"); }
+        void Finite(string path, double v) { if (!double.IsFinite(v)) Add(path, $"{F(v)} must be a finite number"); }
+
+        // ---- Model
+        var m = cfg.Model;
+        if (m.NumClasses < 1) Add("Model.NumClasses", $"{m.NumClasses} must be ≥ 1");
+        if (m.Channels < 1) Add("Model.Channels", $"{m.Channels} must be ≥ 1");
+        if (!(m.DropPathRate >= 0 && m.DropPathRate < 1)) Add("Model.DropPathRate", $"{F(m.DropPathRate)} is outside [0, 1)");
+        if (!(m.DropoutRatio >= 0 && m.DropoutRatio < 1)) Add("Model.DropoutRatio", $"{F(m.DropoutRatio)} is outside [0, 1)");
+        if (!Enum.IsDefined(m.Encoder)) Add("Model.Encoder", $"{m.Encoder} is not an encoder; expected one of {string.Join(", ", Enum.GetValues<Encoder>().Select(e => e.Name()))}");
+        if (!Enum.IsDefined(m.Decoder)) Add("Model.Decoder", $"{m.Decoder} is not a decoder; expected one of {string.Join(", ", Enum.GetValues<Decoder>().Select(d => d.Name()))}");
+        else if (m.Decoder.IsDeepLabV2() && m.Encoder.IsMit())
+            Add("Model.Decoder", $"{m.Decoder.Name()} needs the ResNet encoder (r101v1c); the original pairs DeepLabV2 only with ResNets");
+        if (m.Pretrained is { } pre)
+        {
+            if (string.IsNullOrWhiteSpace(pre)) Add("Model.Pretrained", "is empty; give a file or null to train from scratch");
+            else if (pathExists is not null && !pathExists(pre))
+                Add("Model.Pretrained", $"{pre} does not exist (put the ImageNet weights there, or set Model.Pretrained = null to train from scratch)");
+        }
+
+        // ---- Data
+        var d = cfg.Data;
+        var mode = cfg.Uda.Mode;
+        var used = new List<(string Path, DatasetConfig Set, bool NeedsLabels)>();
+        if (mode != UdaMode.TargetOnly) used.Add(("Data.Source", d.Source, true));
+        if (mode != UdaMode.SourceOnly) used.Add(("Data.Target", d.Target, mode == UdaMode.TargetOnly));
+        used.Add(("Data.Validation", d.Validation, true));
+        foreach (var (path, set, needsLabels) in used) ValidateDataset(path, set, needsLabels, pathExists, Add);
+        var classCounts = used.Select(u => (u.Path, Count: ClassCount(u.Set, m.NumClasses))).ToList();
+        foreach (var (path, count) in classCounts.Where(c => c.Count != m.NumClasses))
+            Add(path, $"has {count} classes but Model.NumClasses is {m.NumClasses}; source, target and validation must share one class list");
+
+        if (d.Crop.Width < 1 || d.Crop.Height < 1) Add("Data.Crop", $"{d.Crop} must be positive");
+        else
+        {
+            foreach (var (path, set, _) in used.Where(u => u.Path != "Data.Validation"))
+            {
+                // Keep-ratio resize bounds the short side by min(scale) and the long side by max(scale) (spec §2.2).
+                var s = set.Scale;
+                if (d.Crop.Height > Math.Min(s.Width, s.Height) || d.Crop.Width > Math.Max(s.Width, s.Height))
+                    Add("Data.Crop", $"{d.Crop} is larger than the images of {path} resized to scale {s} (crop would be mostly padding)");
+            }
+        }
+        if (d.BatchSize < 1) Add("Data.BatchSize", $"{d.BatchSize} must be ≥ 1");
+        if (d.Workers < 0) Add("Data.Workers", $"{d.Workers} must be ≥ 0");
+        if (!(d.CatMaxRatioSource > 0 && d.CatMaxRatioSource <= 1)) Add("Data.CatMaxRatioSource", $"{F(d.CatMaxRatioSource)} is outside (0, 1]");
+        if (!(d.CatMaxRatioTarget > 0 && d.CatMaxRatioTarget <= 1)) Add("Data.CatMaxRatioTarget", $"{F(d.CatMaxRatioTarget)} is outside (0, 1]");
+        if (d.Rcs is { } rcs)
+        {
+            if (!(rcs.Temperature > 0)) Add("Data.Rcs.Temperature", $"{F(rcs.Temperature)} must be > 0 (use double.PositiveInfinity for uniform class sampling)");
+            if (rcs.MinPixels < 0) Add("Data.Rcs.MinPixels", $"{rcs.MinPixels} must be ≥ 0");
+            InUnit("Data.Rcs.MinCropRatio", rcs.MinCropRatio);
+        }
+
+        // ---- UDA (the DACS knobs matter in Dacs mode only, but a nonsensical value is still reported)
+        var u = cfg.Uda;
+        if (!Enum.IsDefined(u.Mode)) Add("Uda.Mode", $"{u.Mode} is not a mode; expected Dacs, SourceOnly or TargetOnly");
+        InUnit("Uda.EmaAlpha", u.EmaAlpha);
+        InUnit("Uda.PseudoThreshold", u.PseudoThreshold);
+        if (u.PseudoLabelCrop is { } plc)
+        {
+            if (plc.Top < 0) Add("Uda.PseudoLabelCrop.Top", $"{plc.Top} must be ≥ 0");
+            if (plc.Bottom < 0) Add("Uda.PseudoLabelCrop.Bottom", $"{plc.Bottom} must be ≥ 0");
+            if (plc.Top + plc.Bottom >= d.Crop.Height)
+                Add("Uda.PseudoLabelCrop", $"top {plc.Top} + bottom {plc.Bottom} rows leave nothing of the {d.Crop.Height}-row crop");
+        }
+        NonNegative("Uda.ColorJitter.Strength", u.ColorJitter.Strength);
+        InUnit("Uda.ColorJitter.Probability", u.ColorJitter.Probability);
+        if (u.FeatureDistance is { } fd)
+        {
+            Positive("Uda.FeatureDistance.Lambda", fd.Lambda);
+            Finite("Uda.FeatureDistance.Lambda", fd.Lambda);
+            if (fd.Classes is { } classes)
+            {
+                if (classes.Count == 0) Add("Uda.FeatureDistance.Classes", "is empty; use null for all pixels or list the class IDs");
+                var outside = classes.Where(c => c < 0 || c >= m.NumClasses).ToList();
+                if (outside.Count > 0)
+                    Add("Uda.FeatureDistance.Classes", $"{string.Join(", ", outside)} outside the class list 0…{m.NumClasses - 1}");
+                if (classes.Distinct().Count() != classes.Count) Add("Uda.FeatureDistance.Classes", $"{classes} lists a class twice");
+                if (fd.MinRatio is not { } r) Add("Uda.FeatureDistance.MinRatio", "is null; class-restricted FD needs the pooling threshold (0.75 in the original)");
+                else if (!(r > 0 && r <= 1)) Add("Uda.FeatureDistance.MinRatio", $"{F(r)} is outside (0, 1]");
+            }
+        }
+
+        // ---- Optimizer
+        var o = cfg.Optimizer;
+        Positive("Optimizer.Lr", o.Lr);
+        Finite("Optimizer.Lr", o.Lr);
+        if (!(o.Beta1 >= 0 && o.Beta1 < 1)) Add("Optimizer.Beta1", $"{F(o.Beta1)} is outside [0, 1)");
+        if (!(o.Beta2 >= 0 && o.Beta2 < 1)) Add("Optimizer.Beta2", $"{F(o.Beta2)} is outside [0, 1)");
+        NonNegative("Optimizer.WeightDecay", o.WeightDecay);
+        Positive("Optimizer.Eps", o.Eps);
+        Positive("Optimizer.HeadLrMult", o.HeadLrMult);
+        if (o.NoDecayKeys.Any(string.IsNullOrWhiteSpace)) Add("Optimizer.NoDecayKeys", "contains an empty key (it would match every parameter)");
+
+        // ---- Schedule
+        var s2 = cfg.Schedule;
+        if (s2.MaxIters < 1) Add("Schedule.MaxIters", $"{s2.MaxIters} must be ≥ 1");
+        NonNegative("Schedule.Power", s2.Power);
+        NonNegative("Schedule.MinLr", s2.MinLr);
+        if (s2.Warmup is { } w)
+        {
+            if (w.Iters < 1) Add("Schedule.Warmup.Iters", $"{w.Iters} must be ≥ 1 (use Warmup = null for no warmup)");
+            InUnit("Schedule.Warmup.Ratio", w.Ratio);
+        }
+
+        // ---- Runtime
+        var rt = cfg.Runtime;
+        if (rt.Seed < 0) Add("Runtime.Seed", $"{rt.Seed} must be ≥ 0");
+        try { DeviceSpec.Parse(rt.Device); }
+        catch (ArgumentException) { Add("Runtime.Device", $"'{rt.Device}' is not a device; expected auto, cpu, cuda or cuda:N"); }
+        if (rt.EvalInterval < 1) Add("Runtime.EvalInterval", $"{rt.EvalInterval} must be ≥ 1");
+        if (rt.CheckpointInterval < 1) Add("Runtime.CheckpointInterval", $"{rt.CheckpointInterval} must be ≥ 1");
+        if (rt.KeepCheckpoints < 1) Add("Runtime.KeepCheckpoints", $"{rt.KeepCheckpoints} must be ≥ 1");
+        if (rt.LogInterval < 1) Add("Runtime.LogInterval", $"{rt.LogInterval} must be ≥ 1");
+        if (rt.DebugImageInterval < 1) Add("Runtime.DebugImageInterval", $"{rt.DebugImageInterval} must be ≥ 1");
+        if (string.IsNullOrWhiteSpace(rt.WorkDirRoot)) Add("Runtime.WorkDirRoot", "is empty");
+        if (rt.Test.Mode == TestMode.Slide)
+        {
+            if (rt.Test.Crop is not { Width: > 0, Height: > 0 } tc) Add("Runtime.Test.Crop", "slide mode needs a positive window size");
+            else if (rt.Test.Stride is not { Width: > 0, Height: > 0 } ts) Add("Runtime.Test.Stride", "slide mode needs a positive stride");
+            else if (ts.Width > tc.Width || ts.Height > tc.Height) Add("Runtime.Test.Stride", $"{ts} is larger than the window {tc} (pixels would be skipped)");
+        }
+        return p;
+    }
+
+    static readonly Dictionary<DatasetKind, string[]> Splits = new()
+    {
+        [DatasetKind.Gta] = ["train"],
+        [DatasetKind.Synthia] = ["train"],
+        [DatasetKind.Cityscapes] = ["train", "val", "test"],
+        [DatasetKind.Acdc] = ["train", "val", "test"],
+        [DatasetKind.DarkZurich] = ["train", "val", "test"],
+        [DatasetKind.Synthetic] = ["train", "val"],
+    };
+
+    static int ClassCount(DatasetConfig set, int fallback) =>
+        set.Kind == DatasetKind.Custom ? set.Custom?.ClassNames.Count ?? fallback : 19;
+
+    static void ValidateDataset(string path, DatasetConfig set, bool needsLabels,
+        Func<string, bool>? pathExists, Action<string, string> add)
+    {
+        if (!Enum.IsDefined(set.Kind)) { add($"{path}.Kind", $"{set.Kind} is not a data set kind"); return; }
+        if (string.IsNullOrWhiteSpace(set.Root)) add($"{path}.Root", "is empty");
+        // The synthetic data is generated on first use (README quickstart), so a missing root is fine.
+        else if (pathExists is not null && set.Kind != DatasetKind.Synthetic && !pathExists(set.Root))
+            add($"{path}.Root", $"{set.Root} does not exist ({Hint(set.Kind)})");
+        if (Splits.TryGetValue(set.Kind, out var splits) && !splits.Contains(set.Split))
+            add($"{path}.Split", $"'{set.Split}' is not a split of {set.Kind}; expected {string.Join(" or ", splits)}");
+        if (needsLabels && set.Split == "test")
+            add($"{path}.Split", "'test' has no public labels; use 'val' (or 'train')");
+        if (needsLabels && set.Kind == DatasetKind.DarkZurich && set.Split == "train")
+            add($"{path}.Split", "Dark Zurich 'train' has no labels; it can only be an unlabelled Dacs target");
+        if (set.Scale.Width < 1 || set.Scale.Height < 1) add($"{path}.Scale", $"{set.Scale} must be positive");
+
+        if (set.Kind != DatasetKind.Custom)
+        {
+            if (set.Custom is not null) add($"{path}.Custom", $"is only used with Kind = Custom (Kind is {set.Kind})");
+            return;
+        }
+        if (set.Custom is not { } c) { add($"{path}.Custom", "is null; a Custom data set needs its folder-pair layout (image/label dirs, suffixes, classes, palette)"); return; }
+        if (string.IsNullOrWhiteSpace(c.ImageDir)) add($"{path}.Custom.ImageDir", "is empty");
+        if (string.IsNullOrWhiteSpace(c.LabelDir)) add($"{path}.Custom.LabelDir", "is empty");
+        if (string.IsNullOrEmpty(c.ImageSuffix)) add($"{path}.Custom.ImageSuffix", "is empty");
+        if (string.IsNullOrEmpty(c.LabelSuffix)) add($"{path}.Custom.LabelSuffix", "is empty");
+        if (c.ImageDir == c.LabelDir && c.ImageSuffix == c.LabelSuffix)
+            add($"{path}.Custom.LabelSuffix", "equals the image suffix in the same folder; labels would be the images");
+        if (c.ClassNames.Count == 0) add($"{path}.Custom.ClassNames", "is empty");
+        if (c.Palette.Count != c.ClassNames.Count) add($"{path}.Custom.Palette", $"has {c.Palette.Count} colours for {c.ClassNames.Count} classes");
+        if (c.IgnoreIndex < 0 || c.IgnoreIndex > 255) add($"{path}.Custom.IgnoreIndex", $"{c.IgnoreIndex} is outside 0…255 (labels are 8-bit)");
+        else if (c.IgnoreIndex < c.ClassNames.Count) add($"{path}.Custom.IgnoreIndex", $"{c.IgnoreIndex} is a class ID (classes are 0…{c.ClassNames.Count - 1})");
+        if (string.IsNullOrEmpty(c.Name) || !c.Name.All(char.IsAsciiLetterOrDigit))
+            add($"{path}.Custom.Name", $"'{c.Name}' must be letters and digits (it becomes part of the run name)");
+    }
+
+    static string Hint(DatasetKind kind) => kind switch
+    {
+        DatasetKind.Gta => "download GTA5 and run `daformer convert gta ROOT`",
+        DatasetKind.Synthia => "download Synthia RAND-CITYSCAPES and run `daformer convert synthia ROOT`",
+        DatasetKind.Cityscapes => "download Cityscapes leftImg8bit + gtFine and run `daformer convert cityscapes ROOT`",
+        DatasetKind.Acdc => "download ACDC (rgb_anon, gt)",
+        DatasetKind.DarkZurich => "download Dark Zurich",
+        _ => "check the path; relative paths start at the current directory",
+    };
+}

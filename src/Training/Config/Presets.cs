@@ -1,0 +1,77 @@
+namespace DaFormer.Training.Config;
+
+/// Named starting points. Scripts take one and say only what differs (`using static
+/// DaFormer.Training.Config.Presets;` then `Gta2Cs with { … }`). Properties, not fields, so every
+/// use gets a fresh value built from the one above it.
+public static class Presets
+{
+    /// The final DAFormer recipe on GTA→Cityscapes (spec §4.3, exp 6 / `daformer_sepaspp`, seed 0):
+    /// MiT-b5 + DAFormer head, DACS α 0.999, thing-class FD, RCS T 0.01, pseudo-label crop,
+    /// AdamW 6e-5 (head ×10), poly10warm, 40k iterations, batch 2 of 512² crops.
+    public static RunConfig Gta2Cs => new();
+
+    /// The final recipe on Synthia→Cityscapes (exp 7): Synthia source at (1280, 760).
+    public static RunConfig Synthia2Cs => Gta2Cs with { Data = Gta2Cs.Data with { Source = DatasetConfig.Synthia } };
+
+    /// Cityscapes→ACDC (exp 8, `uda_cityscapes_to_acdc_512x512.py`): Cityscapes source at (1024, 512)
+    /// with cat_max_ratio 0.75; ACDC target and validation at (960, 540).
+    public static RunConfig Cs2Acdc => Gta2Cs with
+    {
+        Data = Gta2Cs.Data with { Source = DatasetConfig.CityscapesTrain, Target = DatasetConfig.AcdcTrain, Validation = DatasetConfig.AcdcVal },
+    };
+
+    /// Cityscapes→Dark Zurich (exp 8): night target at (960, 540), validation on Dark Zurich val.
+    public static RunConfig Cs2DarkZurich => Gta2Cs with
+    {
+        Data = Gta2Cs.Data with { Source = DatasetConfig.CityscapesTrain, Target = DatasetConfig.DarkZurichTrain, Validation = DatasetConfig.DarkZurichVal },
+    };
+
+    /// Plain DACS as in the paper's architecture tables (`dacs`): base α 0.99, no FD, no RCS, no PL crop.
+    public static RunConfig Dacs(RunConfig cfg) => cfg with
+    {
+        Uda = cfg.Uda with { Mode = UdaMode.Dacs, EmaAlpha = 0.99, FeatureDistance = null, PseudoLabelCrop = null },
+        Data = cfg.Data with { Rcs = null },
+    };
+
+    /// Source-only baseline of the same data and network (`<src>_to_<tgt>_512x512.py`): supervised on
+    /// the source with mmseg's PhotoMetricDistortion, no RCS, evaluated on the target validation set.
+    public static RunConfig SourceOnly(RunConfig cfg) => cfg with
+    {
+        Uda = cfg.Uda with { Mode = UdaMode.SourceOnly },
+        Data = cfg.Data with { Rcs = null, PhotometricDistortion = true },
+    };
+
+    /// Target-only "oracle" (`<tgt>_half_512x512.py`): supervised on the labelled target split with
+    /// cat_max_ratio 0.75 and PhotoMetricDistortion.
+    public static RunConfig TargetOnly(RunConfig cfg) => cfg with
+    {
+        Uda = cfg.Uda with { Mode = UdaMode.TargetOnly },
+        Data = cfg.Data with { Rcs = null, PhotometricDistortion = true, CatMaxRatioTarget = 0.75 },
+    };
+
+    /// CPU-sized DAFormer UDA on the built-in synthetic domains (`daformer synth data/synthetic`):
+    /// MiT-b0 with a 64-channel DAFormer head, 128² crops, batch 2, 1000 iterations. No ImageNet
+    /// weights exist offline, so the encoder starts from scratch and FD is off (its "ImageNet"
+    /// features would be a random encoder's). α 0.99 because 0.999 averages over ~1000 iterations,
+    /// i.e. the whole run. RCS thresholds are scaled to the small images. No pseudo-label crop: the
+    /// synthetic target has no ego-car hood or rectification border to hide.
+    public static RunConfig Quickstart => Gta2Cs with
+    {
+        Model = Gta2Cs.Model with { Encoder = Encoder.MitB0, Channels = 64, Pretrained = null },
+        Data = Gta2Cs.Data with
+        {
+            Source = DatasetConfig.SyntheticDomain("source", "train", new(256, 128)),
+            Target = DatasetConfig.SyntheticDomain("target", "train", new(256, 128)),
+            Validation = DatasetConfig.SyntheticDomain("target", "val", new(256, 128)),
+            Crop = new(128, 128),
+            Workers = 2,
+            Rcs = Rcs.On(temperature: 0.01, minPixels: 100, minCropRatio: 0.5),
+        },
+        Uda = Gta2Cs.Uda with { EmaAlpha = 0.99, FeatureDistance = null, PseudoLabelCrop = null },
+        Schedule = Gta2Cs.Schedule with { MaxIters = 1000, Warmup = new(Iters: 50) },
+        Runtime = Gta2Cs.Runtime with
+        {
+            EvalInterval = 250, CheckpointInterval = 250, LogInterval = 10, DebugImageInterval = 250,
+        },
+    };
+}

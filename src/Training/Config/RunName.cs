@@ -1,0 +1,83 @@
+namespace DaFormer.Training.Config;
+
+/// Run names derived from the settings, as the original `experiments.py` builds them (spec §6.1):
+/// `<source>2<target>_<uda>[_rcs<T>][_cpl]_<decoder>_<encoder>_<schedule>_s<seed>`, then `.` removed,
+/// `True`→`T`, `False`→`F`, `cityscapes`→`cs`, `synthia`→`syn`, `darkzurich`→`dzur`.
+/// `<uda>` is the original's base-config name (`dacs`, `dacs_fd`, `dacs_fdthings`,
+/// `dacs_a999_fdthings`, `source-only`, `target-only`). Settings the original never varies get a
+/// token only when they differ from its values (EMA α ≠ 0.99/0.999 → `_a<α>`, FD λ ≠ 0.005 →
+/// `fd…l<λ>`, other FD classes → `fdc<ids>`), so sweeps over them still get distinct names.
+public static class RunName
+{
+    public static string Of(RunConfig cfg)
+    {
+        var name = $"{DatasetToken(cfg.Data.Source)}2{DatasetToken(cfg.Data.Target)}_{UdaToken(cfg)}_"
+                 + $"{cfg.Model.Decoder.Name()}_{cfg.Model.Encoder.Name().Replace("_", "")}_{ScheduleToken(cfg.Schedule)}"
+                 + $"_s{cfg.Runtime.Seed}";
+        return name.Replace(".", "").Replace("True", "T").Replace("False", "F")
+            .Replace("cityscapes", "cs").Replace("synthia", "syn").Replace("darkzurich", "dzur");
+    }
+
+    /// The `<uda>[_rcs<T>][_cpl]` part; RCS and the pseudo-label crop only count in Dacs mode.
+    public static string UdaToken(RunConfig cfg)
+    {
+        var uda = cfg.Uda;
+        if (uda.Mode == UdaMode.SourceOnly) return "source-only";
+        if (uda.Mode == UdaMode.TargetOnly) return "target-only";
+        var s = "dacs";
+        if (uda.EmaAlpha != 0.99)
+        {
+            var a = PythonFloat.Repr(uda.EmaAlpha);
+            s += "_a" + (a.StartsWith("0.") ? a[2..] : a);
+        }
+        if (uda.FeatureDistance is { } fd)
+        {
+            s += "_fd";
+            if (fd.Classes is null) { }
+            else if (fd.Classes == FeatureDistance.ThingClasses) s += "things";
+            else s += "c" + string.Join("-", fd.Classes);
+            if (fd.Lambda != 0.005) s += "l" + PythonFloat.Repr(fd.Lambda);
+        }
+        if (cfg.Data.Rcs is { } rcs) s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
+        if (uda.PseudoLabelCrop is not null) s += "_cpl";
+        return s;
+    }
+
+    /// `poly10warm` / `poly10` — the original's schedule config names: `poly` + str(power) without
+    /// the dot (1.0 → "10"), `warm` with warmup.
+    public static string ScheduleToken(ScheduleConfig s) => "poly" + PythonFloat.Repr(s.Power).Replace(".", "") + (s.Warmup is null ? "" : "warm");
+
+    public static string DatasetToken(DatasetConfig d) => d.Kind switch
+    {
+        DatasetKind.Gta => "gta",
+        DatasetKind.Synthia => "synthia",
+        DatasetKind.Cityscapes => "cityscapes",
+        DatasetKind.Acdc => "acdc",
+        DatasetKind.DarkZurich => "darkzurich",
+        DatasetKind.Custom => d.Custom?.Name ?? "custom",
+        DatasetKind.Synthetic => "synth" + Path.GetFileName(d.Root.TrimEnd('/', '\\')) switch
+        {
+            "source" => "src",
+            "target" => "tgt",
+            var other => other,
+        },
+        _ => d.Kind.ToString().ToLowerInvariant(),
+    };
+}
+
+/// The generator's extra name fields (spec §6.1 `name_dataset`, `name_architecture`, `name_encoder`,
+/// `name_decoder`, `name_uda`, `name_opt`), for logs and result tables. Unlike the run name they are
+/// not shortened (`gta2cityscapes`, `adamw_6e-05_pmTrue_poly10warm_1x2_40k`).
+public sealed record RunNameParts(string Dataset, string Architecture, string Encoder, string Decoder, string Uda, string Opt)
+{
+    public static RunNameParts Of(RunConfig cfg)
+    {
+        var encoder = cfg.Model.Encoder.Name().Replace("_", "");
+        var decoder = cfg.Model.Decoder.Name();
+        var pmult = cfg.Optimizer.HeadLrMult == 10 ? "True" : cfg.Optimizer.HeadLrMult == 1 ? "False" : PythonFloat.Repr(cfg.Optimizer.HeadLrMult);
+        var opt = $"adamw_{PythonFloat.Repr(cfg.Optimizer.Lr)}_pm{pmult}_{RunName.ScheduleToken(cfg.Schedule)}_1x{cfg.Data.BatchSize}_{cfg.Schedule.MaxIters / 1000}k";
+        return new(
+            $"{RunName.DatasetToken(cfg.Data.Source)}2{RunName.DatasetToken(cfg.Data.Target)}",
+            $"{decoder}_{encoder}", encoder, decoder, RunName.UdaToken(cfg), opt);
+    }
+}

@@ -1,0 +1,69 @@
+using System.Text.Json.Serialization;
+
+namespace DaFormer.Training.Config;
+
+/// How the network is trained (spec §6.1 `uda`).
+public enum UdaMode
+{
+    /// DACS self-training with an EMA teacher on (labelled source, unlabelled target) pairs.
+    [JsonStringEnumMemberName("dacs")] Dacs,
+    /// Supervised on the source only (the lower bound); the DACS knobs below are unused.
+    [JsonStringEnumMemberName("source-only")] SourceOnly,
+    /// Supervised on the labelled target (the "oracle" upper bound); the DACS knobs below are unused.
+    [JsonStringEnumMemberName("target-only")] TargetOnly,
+}
+
+/// Cross-domain mixing of DACS. The original implements only ClassMix (`mix='class'`).
+public enum MixKind
+{
+    [JsonStringEnumMemberName("class")] Class,
+}
+
+/// Rows of the target image excluded from the pseudo-label weight (spec §4.4: 15 top / 120 bottom,
+/// the ego-car hood and the rectification border of Cityscapes).
+public sealed record PseudoLabelCrop(int Top = 15, int Bottom = 120)
+{
+    public static PseudoLabelCrop Original => new();
+}
+
+/// DACS colour jitter on the mixed image: applied when a uniform draw exceeds `Probability`
+/// (so 0.2 means 80 % of iterations, spec §8 item 7) with strength `Strength`.
+public sealed record ColorJitter(double Strength = 0.2, double Probability = 0.2);
+
+/// Thing-Class ImageNet Feature Distance (spec §4.4 step 4): `Lambda` · ‖F_student − F_ImageNet‖ on
+/// the last encoder stage, restricted to cells whose ratio-pooled label is one of `Classes`
+/// (null = all pixels, the `dacs_fd` ablation) with `MinRatio` as the pooling threshold.
+public sealed record FeatureDistance
+{
+    /// Cityscapes "thing" classes: traffic light, sign, person, rider, car, truck, bus, train, motorcycle, bicycle.
+    public static readonly EquatableList<int> ThingClasses = [6, 7, 11, 12, 13, 14, 15, 16, 17, 18];
+
+    public double Lambda { get; init; } = 0.005;
+    /// Train IDs the distance is computed on; null = every pixel.
+    public EquatableList<int>? Classes { get; init; } = ThingClasses;
+    /// Minimum class ratio of a feature cell's pooled label (`imnet_feature_dist_scale_min_ratio`); null when Classes is null.
+    public double? MinRatio { get; init; } = 0.75;
+
+    /// `dacs_fdthings`: λ 0.005 on thing classes, min ratio 0.75 (the final recipe).
+    public static FeatureDistance Things => new();
+    /// `dacs_fd`: λ 0.005 on all pixels.
+    public static FeatureDistance AllPixels => new() { Classes = null, MinRatio = null };
+}
+
+/// The self-training knobs (spec §4.3, §4.4). Defaults: `dacs_a999_fdthings` with the pseudo-label crop.
+public sealed record UdaConfig
+{
+    public UdaMode Mode { get; init; } = UdaMode.Dacs;
+    /// Teacher EMA: α_i = min(1 − 1/(i+1), EmaAlpha) (base DACS 0.99; the final recipe 0.999).
+    public double EmaAlpha { get; init; } = 0.999;
+    /// Pseudo-label confidence threshold for the batch-wide quality weight.
+    public double PseudoThreshold { get; init; } = 0.968;
+    /// Rows ignored in the pseudo-label weight; null = off (base DACS).
+    public PseudoLabelCrop? PseudoLabelCrop { get; init; } = PseudoLabelCrop.Original;
+    public MixKind Mix { get; init; } = MixKind.Class;
+    public ColorJitter ColorJitter { get; init; } = new();
+    /// Gaussian blur of the mixed image (when a uniform draw exceeds 0.5).
+    public bool Blur { get; init; } = true;
+    /// ImageNet feature distance; null = off (base DACS).
+    public FeatureDistance? FeatureDistance { get; init; } = FeatureDistance.Things;
+}

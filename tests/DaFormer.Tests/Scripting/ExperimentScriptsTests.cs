@@ -1,0 +1,75 @@
+using DaFormer.Cli.Scripts;
+using DaFormer.Tests.Support;
+using DaFormer.Training.Config;
+using Snapshooter;
+using Snapshooter.Xunit;
+
+namespace DaFormer.Tests.Scripting;
+
+/// Every script in experiments/ compiles, yields valid configs, and resolves to exactly the configs
+/// in its committed snapshot (`__snapshots__/`), so an edit to a preset or a base that changes
+/// any experiment shows up as a snapshot diff.
+[Collection("Console")]
+public class ExperimentScriptsTests
+{
+    public static TheoryData<string> Scripts()
+    {
+        var data = new TheoryData<string>();
+        foreach (var f in Directory.GetFiles(Paths.Experiments, "*.csx").Order(StringComparer.Ordinal))
+            data.Add(Path.GetFileName(f));
+        return data;
+    }
+
+    static LoadedScript Load(string name)
+    {
+        CliHarness.Init();
+        return ExperimentScript.Load(Path.Combine(Paths.Experiments, name));
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Script_compiles_and_every_config_is_valid(string script)
+    {
+        var loaded = Load(script);
+        Assert.NotEmpty(loaded.Configs);
+        foreach (var c in loaded.Configs)
+            Assert.Empty(ConfigValidation.Validate(c, _ => true));
+        Assert.Equal(loaded.Configs.Count, loaded.Configs.Select(c => c.Name).Distinct().Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void Resolved_configs_match_the_snapshot(string script)
+    {
+        var loaded = Load(script);
+        Snapshot.Match(ConfigJson.Serialize(loaded.Configs), SnapshotNameExtension.Create(Path.GetFileNameWithoutExtension(script)));
+    }
+
+    [Fact]
+    public void The_annotated_recipe_script_equals_the_preset()
+    {
+        Assert.Equal(Presets.Gta2Cs, Assert.Single(Load("gta2cs_daformer.csx").Configs));
+    }
+
+    [Fact]
+    public void Every_script_starts_with_an_r_line_that_editors_resolve_to_the_built_assembly()
+    {
+        foreach (var f in Directory.GetFiles(Paths.Experiments, "*.csx", SearchOption.AllDirectories))
+        {
+            var first = File.ReadLines(f).First();
+            Assert.StartsWith("#r \"", first);
+            var target = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(f)!, first[4..^1]));
+            Assert.Equal(Path.Combine(Paths.Experiments, ".refs", "DaFormer.Training.dll"), target);
+        }
+        // The Cli build copies the assembly there (DaFormer.Cli.csproj, target DaFormerCopyScriptReferences).
+        Assert.True(File.Exists(Path.Combine(Paths.Experiments, ".refs", "DaFormer.Training.dll")));
+    }
+
+    [Fact]
+    public void Sources_include_the_loaded_bases()
+    {
+        var loaded = Load("quickstart.csx");
+        Assert.Equal(["quickstart.csx", "synthetic.csx"], loaded.SourceFiles.Select(Path.GetFileName));
+        Assert.Contains("// ===== #load", loaded.CombinedText());
+    }
+}
