@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace DaFormer.Model;
 
 /// One state-dict entry: key and shape.
-public sealed record StateEntry(string Key, long[] Shape, bool IsParameter)
+public sealed record StateEntry(string Key, long[] Shape, ScalarType DType, bool IsParameter)
 {
     public long NumElements => Shape.Aggregate(1L, (a, b) => a * b);
 }
@@ -42,9 +42,9 @@ public sealed record ModelSummary(IReadOnlyList<StateEntry> Entries, IReadOnlyLi
     public static IEnumerable<StateEntry> StateEntries(nn.Module module, string prefix = "")
     {
         foreach (var (name, p) in module.named_parameters(recurse: false))
-            yield return new StateEntry(prefix + name, p.shape, true);
+            yield return new StateEntry(prefix + name, p.shape, p.dtype, true);
         foreach (var (name, b) in module.named_buffers(recurse: false, include_nonpersistent: false))
-            yield return new StateEntry(prefix + name, b.shape, false);
+            yield return new StateEntry(prefix + name, b.shape, b.dtype, false);
         foreach (var (name, child) in module.named_children())
             foreach (var e in StateEntries(child, prefix + name + "."))
                 yield return e;
