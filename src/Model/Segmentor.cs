@@ -38,7 +38,7 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
         var features = backbone.forward(img);
         if (neck is null) return features;
         var necked = neck.forward(features);
-        foreach (var f in features) if (!necked.Contains(f)) f.Dispose();
+        foreach (var f in features) if (!necked.Any(n => ReferenceEquals(n, f))) f.Dispose();
         return necked;
     }
 

@@ -71,7 +71,7 @@ public sealed class MixTransformer : Encoder
             switch (m)
             {
                 case Linear l:
-                    nn.init.trunc_normal_(l.weight, std: 0.02);
+                    Layers.Init.TruncNormal(l.weight, std: 0.02);
                     if (l.bias is not null) nn.init.zeros_(l.bias);
                     break;
                 case LayerNorm ln:
