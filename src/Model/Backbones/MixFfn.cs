@@ -1,0 +1,50 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model.Backbones;
+
+/// Mix-FFN (spec §3.1): `fc1` C→4C → depthwise 3×3 conv on the token grid (`dwconv.dwconv`) →
+/// exact (erf) GELU → `fc2` 4C→C. Dropout rates are 0 in every configuration, so none is applied.
+public sealed class MixFfn : nn.Module
+{
+    public readonly Linear fc1;
+    public readonly DwConv dwconv;
+    public readonly Linear fc2;
+
+    public MixFfn(long dim, long hidden) : base(nameof(MixFfn))
+    {
+        fc1 = nn.Linear(dim, hidden);
+        dwconv = new DwConv(hidden);
+        fc2 = nn.Linear(hidden, dim);
+        RegisterComponents();
+    }
+
+    public Tensor Forward(Tensor x, long h, long w)
+    {
+        using var hidden = fc1.forward(x);
+        using var mixed = dwconv.Forward(hidden, h, w);
+        using var act = nn.functional.gelu(mixed);
+        return fc2.forward(act);
+    }
+
+    /// The original wraps the depthwise conv in a `DWConv` module, hence the key `mlp.dwconv.dwconv.*`.
+    public sealed class DwConv : nn.Module
+    {
+        public readonly Conv2d dwconv;
+
+        public DwConv(long dim) : base(nameof(DwConv))
+        {
+            dwconv = nn.Conv2d(dim, dim, 3, stride: 1, padding: 1, groups: dim);
+            RegisterComponents();
+        }
+
+        public Tensor Forward(Tensor tokens, long h, long w)
+        {
+            long b = tokens.shape[0], c = tokens.shape[2];
+            using var map = tokens.transpose(1, 2).view(b, c, h, w); // channels-last view, no copy
+            using var y = dwconv.forward(map);
+            return y.flatten(2).transpose(1, 2);
+        }
+    }
+}

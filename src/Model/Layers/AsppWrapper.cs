@@ -1,0 +1,52 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model.Layers;
+
+/// DAFormer's `ASPPWrapper` without image pooling / context layer (the configurations used):
+/// parallel branches `aspp_modules.{i}` on the same input (dilation 1 → 1×1 ConvModule; otherwise a
+/// 3×3 dilated ConvModule, or a depthwise-separable one when `separable`), concatenated in order →
+/// `bottleneck` 3×3 ConvModule. All with BN + ReLU (spec §3.2, §3.3).
+public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
+{
+    public readonly nn.Module<Tensor, Tensor> aspp_modules;
+    public readonly ConvModule bottleneck;
+    readonly nn.Module<Tensor, Tensor>[] branches;
+
+    public AsppWrapper(long inChannels, long channels, IReadOnlyList<int> dilations, bool separable) : base(nameof(AsppWrapper))
+    {
+        branches = dilations.Select(d => Branch(inChannels, channels, d, separable)).ToArray();
+        aspp_modules = new Branches(branches);
+        bottleneck = new ConvModule(dilations.Count * channels, channels, 3, padding: 1);
+        RegisterComponents();
+    }
+
+    static nn.Module<Tensor, Tensor> Branch(long inChannels, long channels, int dilation, bool separable) =>
+        dilation == 1 ? new ConvModule(inChannels, channels, 1)
+        : separable ? new DepthwiseSeparableConvModule(inChannels, channels, 3, padding: dilation, dilation: dilation)
+        : new ConvModule(inChannels, channels, 3, padding: dilation, dilation: dilation);
+
+    public override Tensor forward(Tensor x)
+    {
+        var outs = new Tensor[branches.Length];
+        try
+        {
+            for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(x);
+            using var cat = torch.cat(outs, 1);
+            return bottleneck.forward(cat);
+        }
+        finally { foreach (var o in outs) o?.Dispose(); }
+    }
+
+    /// A ModuleList (keys `aspp_modules.{i}`) — not called directly.
+    sealed class Branches : nn.Module<Tensor, Tensor>
+    {
+        public Branches(IEnumerable<nn.Module<Tensor, Tensor>> modules) : base("ASPPModule")
+        {
+            var i = 0;
+            foreach (var m in modules) register_module((i++).ToString(), m);
+        }
+
+        public override Tensor forward(Tensor x) => throw new NotSupportedException("ASPP branches are applied by AsppWrapper.");
+    }
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model.Layers;
+
+/// The SegFormer/DAFormer `MLP` embedding: a per-pixel Linear (`proj`) C_in → C_out. The original
+/// returns tokens (B, H·W, C_out) and the head permutes them back to (B, C_out, H, W); this module
+/// returns that map directly. The map is a channels-last view of the Linear's output, so no copy
+/// is made (the original's `.contiguous()` calls only cost time).
+public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
+{
+    public readonly Linear proj;
+
+    public MlpEmbedding(long inChannels, long outChannels) : base(nameof(MlpEmbedding))
+    {
+        proj = nn.Linear(inChannels, outChannels); // PyTorch default init, as in the original
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor x)
+    {
+        long b = x.shape[0], h = x.shape[2], w = x.shape[3];
+        using var tokens = x.flatten(2).transpose(1, 2);
+        using var y = proj.forward(tokens);
+        return y.transpose(1, 2).view(b, -1, h, w);
+    }
+}

@@ -1,0 +1,56 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model;
+
+/// One state-dict entry: key and shape.
+public sealed record StateEntry(string Key, long[] Shape, ScalarType DType, bool IsParameter)
+{
+    public long NumElements => Shape.Aggregate(1L, (a, b) => a * b);
+}
+
+/// Parameter count of one module (top-level child of the backbone/head, or a whole part).
+public sealed record ModuleCount(string Name, long Parameters);
+
+/// What a model consists of: state-dict entries in PyTorch's `state_dict()` order and parameter
+/// counts per part. PyTorch orders a state dict recursively: a module's own parameters, then its own
+/// buffers, then each child in registration order. (TorchSharp's `state_dict()` lists all parameters
+/// before all buffers, so the order is rebuilt here.)
+public sealed record ModelSummary(IReadOnlyList<StateEntry> Entries, IReadOnlyList<ModuleCount> Parts, long TotalParameters)
+{
+    public static ModelSummary Of(Segmentor model)
+    {
+        var entries = StateEntries(model).ToList();
+        var parts = new List<ModuleCount>();
+        foreach (var (name, child) in model.named_children())
+        {
+            var total = Parameters(child);
+            if (total == 0) continue;
+            parts.Add(new ModuleCount(name, total));
+            foreach (var (sub, grand) in child.named_children())
+            {
+                var n = Parameters(grand);
+                if (n > 0) parts.Add(new ModuleCount($"{name}.{sub}", n));
+            }
+        }
+        return new ModelSummary(entries, parts, Parameters(model));
+    }
+
+    public static long Parameters(nn.Module module) => module.parameters().Sum(p => p.numel());
+
+    /// State-dict entries of any module in PyTorch order.
+    public static IEnumerable<StateEntry> StateEntries(nn.Module module, string prefix = "")
+    {
+        foreach (var (name, p) in module.named_parameters(recurse: false))
+            yield return new StateEntry(prefix + name, p.shape, p.dtype, true);
+        foreach (var (name, b) in module.named_buffers(recurse: false, include_nonpersistent: false))
+            yield return new StateEntry(prefix + name, b.shape, b.dtype, false);
+        foreach (var (name, child) in module.named_children())
+            foreach (var e in StateEntries(child, prefix + name + "."))
+                yield return e;
+    }
+
+    /// Parameter count of the entries whose key starts with `prefix` (e.g. "backbone.block3.").
+    public long ParametersUnder(string prefix) =>
+        Entries.Where(e => e.IsParameter && e.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(e => e.NumElements);
+}
