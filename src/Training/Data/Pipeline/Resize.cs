@@ -8,7 +8,9 @@ namespace DaFormer.Training.Data.Pipeline;
 /// exactly as the x86 SIMD kernel `VResizeLinearVec_32s8u` rounds it:
 /// `sat_u8((((S0>>4)·β0 >> 16) + ((S1>>4)·β1 >> 16) + 2) >> 2)`. OpenCV's scalar tail
 /// (`(S0·β0 + S1·β1 + 2^21) >> 22`) can differ from this by at most 1 grey level on a few pixels; all
-/// full rows of images whose width·3 is a multiple of the vector width take the SIMD path.
+/// full rows of images whose width·3 is a multiple of the vector width take the SIMD path. Checked
+/// against OpenCV 4.13 (OpenCvSharp): bit-identical on GTA 1914×1052→1280×704, Cityscapes
+/// 2048×1024→1024×512, 640×360→1280×720 and small odd sizes (see ResizeTests), labels identical too.
 /// An exact 2× downscale in both axes is turned into INTER_AREA by OpenCV (`(a+b+c+d+2)>>2`), and so
 /// here (Cityscapes 2048×1024 → 1024×512).
 ///
