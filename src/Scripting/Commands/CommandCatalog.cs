@@ -10,5 +10,6 @@ public static class CommandCatalog
     [
         InfoCommand.Build(),
         SynthCommand.Build(),
+        BenchDataCommand.Build("bench-data"),
     ];
 }
