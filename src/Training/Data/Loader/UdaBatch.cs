@@ -4,13 +4,14 @@ using static TorchSharp.torch;
 namespace DaFormer.Training.Data.Loader;
 
 /// One training batch: source image (B,3,H,W) float32, source label (B,1,H,W) int64, target image
-/// (B,3,H,W) and, when requested, target label (B,1,H,W). The caller owns (disposes) the tensors.
+/// (B,3,H,W) (null when the loader runs without a target) and, when requested, target label
+/// (B,1,H,W). The caller owns (disposes) the tensors.
 public sealed class UdaBatch : IDisposable
 {
     public long BatchIndex { get; }
     public Tensor SourceImage { get; }
     public Tensor SourceLabel { get; }
-    public Tensor TargetImage { get; }
+    public Tensor? TargetImage { get; }
     public Tensor? TargetLabel { get; }
     public IReadOnlyList<int> SourceIndices { get; }
     public IReadOnlyList<int> TargetIndices { get; }
@@ -22,8 +23,9 @@ public sealed class UdaBatch : IDisposable
         BatchIndex = batchIndex;
         SourceImage = StackImages(samples.Select(s => s.Source).ToList());
         SourceLabel = StackLabels(samples.Select(s => s.Source).ToList());
-        TargetImage = StackImages(samples.Select(s => s.Target).ToList());
-        TargetLabel = samples.All(s => s.Target.Label is not null) ? StackLabels(samples.Select(s => s.Target).ToList()) : null;
+        var targets = samples.Select(s => s.Target).ToList();
+        TargetImage = targets.All(t => t is not null) ? StackImages(targets!) : null;
+        TargetLabel = targets.All(t => t?.Label is not null) ? StackLabels(targets!) : null;
         SourceIndices = samples.Select(s => s.SourceIndex).ToArray();
         TargetIndices = samples.Select(s => s.TargetIndex).ToArray();
         RcsClasses = samples.Select(s => s.RcsClass).ToArray();
@@ -58,7 +60,7 @@ public sealed class UdaBatch : IDisposable
     {
         SourceImage.Dispose();
         SourceLabel.Dispose();
-        TargetImage.Dispose();
+        TargetImage?.Dispose();
         TargetLabel?.Dispose();
     }
 }

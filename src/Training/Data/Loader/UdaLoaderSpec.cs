@@ -4,6 +4,8 @@ namespace DaFormer.Training.Data.Loader;
 
 /// Everything the UDA loader needs. `Rcs` null = plain shuffled pairing (spec §2.6).
 /// `TargetLabels` also crops/returns target labels (evaluation of crops, target-only oracle).
+/// `WithTarget` false skips the target side entirely (supervised runs: source-only, or the
+/// target-only oracle with the target training set passed as `Source`).
 public sealed record UdaLoaderSpec(
     SegDataset Source,
     SegDataset Target,
@@ -15,10 +17,11 @@ public sealed record UdaLoaderSpec(
     int PrefetchBatches = 2,
     RcsSampler? Rcs = null,
     bool TargetLabels = false,
-    SampleReader? Reader = null)
+    SampleReader? Reader = null,
+    bool WithTarget = true)
 {
     public SampleReader Read => Reader ?? SampleReaders.FromDisk;
 }
 
 /// One produced training pair, before batching.
-public sealed record UdaSample(long Index, int SourceIndex, int TargetIndex, int? RcsClass, AugmentedSample Source, AugmentedSample Target);
+public sealed record UdaSample(long Index, int SourceIndex, int TargetIndex, int? RcsClass, AugmentedSample Source, AugmentedSample? Target);

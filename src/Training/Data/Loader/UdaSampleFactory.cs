@@ -16,7 +16,7 @@ public sealed class UdaSampleFactory
         this.spec = spec;
         if (spec.BatchSize <= 0) throw new ArgumentException($"batch size must be positive, got {spec.BatchSize}");
         if (spec.Source.Samples.Count == 0) throw new Model.DaFormerError($"source data set '{spec.Source.Name}' at {spec.Source.Root} has no samples.");
-        if (spec.Target.Samples.Count == 0) throw new Model.DaFormerError($"target data set '{spec.Target.Name}' at {spec.Target.Root} has no samples.");
+        if (spec.WithTarget && spec.Target.Samples.Count == 0) throw new Model.DaFormerError($"target data set '{spec.Target.Name}' at {spec.Target.Root} has no samples.");
         sourceNorm = spec.SourcePipeline.Norm.Table();
         targetNorm = spec.TargetPipeline.Norm.Table();
     }
@@ -35,14 +35,15 @@ public sealed class UdaSampleFactory
             srcIdx = rcs.SampleSourceIndex(c, srcRng);
             var decoded = spec.Read(spec.Source.Samples[srcIdx], true);
             src = rcs.WithCropRetries(c, () => TrainPipeline.Run(decoded.Image, decoded.Label, spec.SourcePipeline, srcRng, sourceNorm), s => s.CountOf(c));
-            tgtIdx = UdaPairing.RandomTarget(spec.Target.Samples.Count, tgtRng);
+            tgtIdx = spec.WithTarget ? UdaPairing.RandomTarget(spec.Target.Samples.Count, tgtRng) : -1;
         }
         else
         {
-            (srcIdx, tgtIdx) = UdaPairing.Sample(k, spec.Source.Samples.Count, spec.Target.Samples.Count, spec.BatchSize, spec.Seed);
+            (srcIdx, tgtIdx) = UdaPairing.Sample(k, spec.Source.Samples.Count, spec.WithTarget ? spec.Target.Samples.Count : 1, spec.BatchSize, spec.Seed);
             var decoded = spec.Read(spec.Source.Samples[srcIdx], true);
             src = TrainPipeline.Run(decoded.Image, decoded.Label, spec.SourcePipeline, srcRng, sourceNorm);
         }
+        if (!spec.WithTarget) return new UdaSample(k, srcIdx, -1, cls, src, null);
         var needTargetLabel = spec.TargetLabels || spec.TargetPipeline.CatMaxRatio < 1.0;
         var t = spec.Read(spec.Target.Samples[tgtIdx], needTargetLabel);
         var tgt = TrainPipeline.Run(t.Image, t.Label, spec.TargetPipeline, tgtRng, targetNorm);

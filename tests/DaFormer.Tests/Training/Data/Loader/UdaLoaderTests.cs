@@ -50,9 +50,9 @@ public class UdaLoaderTests
             Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.SourceImage.shape);
             Assert.Equal(new long[] { 2, 1, 16, 16 }, batch.SourceLabel.shape);
             Assert.Equal(torch.int64, batch.SourceLabel.dtype);
-            Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.TargetImage.shape);
+            Assert.Equal(new long[] { 2, 3, 16, 16 }, batch.TargetImage!.shape);
             result.Add((batch.SourceImage.data<float>().ToArray(), batch.SourceLabel.data<long>().ToArray(),
-                        batch.TargetImage.data<float>().ToArray(), batch.TargetLabel?.data<long>().ToArray()));
+                        batch.TargetImage!.data<float>().ToArray(), batch.TargetLabel?.data<long>().ToArray()));
         }
         Assert.True(loader.DataWaitMs >= 0);
         Assert.Equal(start + batches, loader.NextBatchIndex);
@@ -117,6 +117,25 @@ public class UdaLoaderTests
         var e = Assert.Throws<DaFormerError>(() => loader.Next());
         Assert.Contains("broken.png", e.Message);
         loader.Dispose();
+    }
+
+    [Fact]
+    public void Without_target_the_loader_walks_shuffled_source_epochs()
+    {
+        var spec = Spec(2) with { WithTarget = false, BatchSize = 2 };
+        using var loader = new UdaLoader(spec);
+        var seen = new List<int>();
+        for (var b = 0; b < 4; b++)
+        {
+            using var batch = loader.Next();
+            Assert.Null(batch.TargetImage);
+            Assert.Null(batch.TargetLabel);
+            Assert.Equal(new long[] { 2, 1, 16, 16 }, batch.SourceLabel.shape);
+            seen.AddRange(batch.SourceIndices);
+        }
+        // 5 sources, batch 2 → 4 samples per epoch (drop_last), each source at most once per epoch
+        Assert.Equal(4, seen.Take(4).Distinct().Count());
+        Assert.Equal(4, seen.Skip(4).Distinct().Count());
     }
 
     [Fact]
