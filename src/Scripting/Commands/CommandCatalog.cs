@@ -16,5 +16,7 @@ public static class CommandCatalog
         PlotCommand.Build(),
         DownloadCommand.Build(),
         InfoCommand.Build(),
+        SynthCommand.Build(),
+        BenchDataCommand.Build("bench-data"),
     ];
 }
