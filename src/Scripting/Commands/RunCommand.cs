@@ -78,6 +78,9 @@ public static class RunCommand
             Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
                 outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
                     o.Outcome.FinalMIoU is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
+            // A single run ends with its target score as the last line (what the quickstart promises).
+            if (outcomes.Count == 1 && outcomes[0].Outcome.FinalMIoU is { } final)
+                Console.WriteLine($"target mIoU: {final.ToString("F2", CultureInfo.InvariantCulture)}");
             return outcomes.All(o => o.Outcome.Status == RunStatus.Completed) ? 0 : 1;
         }));
         return cmd;
@@ -120,6 +123,7 @@ public static class RunCommand
                         ResumeDir: resumeDir,
                         ScriptPath: script.Path,
                         ScriptText: scriptText,
+                        Observer: new ConsoleRunObserver(Math.Max(1, config.Runtime.LogInterval)),
                         Cancel: interrupt.Token);
                     outcome = Trainer.Run(config, request);
                 }

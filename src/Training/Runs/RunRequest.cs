@@ -9,7 +9,7 @@ namespace DaFormer.Training.Runs;
 /// <param name="ResumeDir">The run directory to continue; null with Resume = the newest run of this config's name below WorkDirRoot.</param>
 /// <param name="ScriptPath">The experiment script that produced the config (stored in the run directory).</param>
 /// <param name="ScriptText">Its text (and that of its #load-ed bases), stored next to the resolved config.</param>
-/// <param name="Progress">Optional observer of training progress (the CLI draws a bar / prints lines).</param>
+/// <param name="Observer">Receives progress, messages and evaluation tables (the CLI draws a bar / prints lines).</param>
 /// <param name="Cancel">Signalled on the first Ctrl-C: write a checkpoint, return an Interrupted outcome.</param>
 public sealed record RunRequest(
     string WorkDirRoot,
@@ -18,8 +18,5 @@ public sealed record RunRequest(
     string? ResumeDir = null,
     string? ScriptPath = null,
     string? ScriptText = null,
-    IProgress<RunProgress>? Progress = null,
+    IRunObserver? Observer = null,
     CancellationToken Cancel = default);
-
-/// One progress report: iteration (1-based, completed), the total, and named scalars (losses, lr, it/s).
-public sealed record RunProgress(int Iteration, int MaxIters, IReadOnlyDictionary<string, double> Values);

@@ -1,0 +1,100 @@
+using DaFormer.Model;
+using DaFormer.Training.Config;
+using DaFormer.Training.Data;
+using DaFormer.Training.Data.Converters;
+using DaFormer.Training.Data.Datasets;
+using DaFormer.Training.Data.Loader;
+using DaFormer.Training.Data.Pipeline;
+using DaFormer.Training.Data.Synthetic;
+
+namespace DaFormer.Training.Runs;
+
+/// Opens the data sets a config names, makes the built-in synthetic data on first use, and builds
+/// the training loader and the validation iterator. The only place that maps config → data code.
+public static class DataSetup
+{
+    /// Scans one data set in its published layout.
+    public static SegDataset Open(DatasetConfig d, bool requireLabels, Action<string>? say = null)
+    {
+        switch (d.Kind)
+        {
+            case DatasetKind.Gta: return Gta.Scan(d.Root, requireLabels);
+            case DatasetKind.Synthia: return Synthia.Scan(d.Root, requireLabels);
+            case DatasetKind.Cityscapes: return Cityscapes.Scan(d.Root, d.Split, requireLabels);
+            case DatasetKind.Acdc: return Acdc.Scan(d.Root, d.Split, requireLabels);
+            case DatasetKind.DarkZurich: return DarkZurich.Scan(d.Root, d.Split, requireLabels);
+            case DatasetKind.Custom:
+                var c = d.Custom ?? throw new DaFormerError($"data set at {d.Root}: Kind is custom but no Custom layout is given.");
+                return FolderPairs.Scan(Path.Combine(d.Root, c.ImageDir), Path.Combine(d.Root, c.LabelDir), c.ImageSuffix, c.LabelSuffix,
+                    c.ClassNames.ToList(), c.Palette.Select(p => (p.R, p.G, p.B)).ToList(), c.IgnoreIndex, requireLabels, c.Name);
+            case DatasetKind.Synthetic:
+                EnsureSynthetic(d.Root, say);
+                return IsSyntheticSource(d.Root) ? Gta.Scan(d.Root, requireLabels) : Cityscapes.Scan(d.Root, d.Split, requireLabels);
+            default:
+                throw new DaFormerError($"data set kind {d.Kind} is not supported.");
+        }
+    }
+
+    static bool IsSyntheticSource(string root) => Path.GetFileName(Path.TrimEndingDirectorySeparator(root)) == "source";
+
+    /// `data/synthetic/source` or `…/target`: generates the whole synthetic data set (both domains)
+    /// when it is missing, then converts its raw labels like the real converters would.
+    public static void EnsureSynthetic(string domainRoot, Action<string>? say = null)
+    {
+        var root = Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(domainRoot)))!;
+        var marker = Path.Combine(root, "synth.json");
+        if (!File.Exists(marker))
+        {
+            say?.Invoke($"generating the synthetic two-domain data set in {root} (first use)…");
+            SynthDataset.Write(root, new SynthOptions());
+        }
+        var source = Path.Combine(root, "source");
+        var target = Path.Combine(root, "target");
+        if (!File.Exists(Path.Combine(source, RcsStatistics.SampleClassStatsFile)))
+        {
+            say?.Invoke("converting synthetic source labels (GTA layout)…");
+            GtaConverter.Run(source);
+        }
+        if (!Directory.EnumerateFiles(Path.Combine(target, "gtFine"), "*_labelTrainIds.png", SearchOption.AllDirectories).Any())
+        {
+            say?.Invoke("converting synthetic target labels (Cityscapes layout)…");
+            CityscapesConverter.Run(target);
+        }
+    }
+
+    public static PipelineSpec Pipeline(DatasetConfig d, ImageSize crop, double catMaxRatio) =>
+        new(Math.Max(d.Scale.Width, d.Scale.Height), Math.Min(d.Scale.Width, d.Scale.Height), crop.Height, crop.Width, catMaxRatio);
+
+    /// The training loader for a config: (source, target) pairs for DACS, the source alone for
+    /// source-only, and the labelled target train set for the target-only oracle.
+    public static UdaLoader TrainLoader(RunConfig cfg, long seed, long startBatch, Action<string>? say = null)
+    {
+        var data = cfg.Data;
+        var mode = cfg.Uda.Mode;
+        var sourceCfg = mode == UdaMode.TargetOnly ? data.Target : data.Source;
+        var source = Open(sourceCfg, requireLabels: true, say);
+        var target = mode == UdaMode.Dacs ? Open(data.Target, requireLabels: false, say) : source;
+        var sourceMax = mode == UdaMode.TargetOnly ? data.CatMaxRatioTarget : data.CatMaxRatioSource;
+        RcsSampler? rcs = null;
+        if (mode == UdaMode.Dacs && data.Rcs is { } r)
+        {
+            var stats = RcsStatistics.Load(StatsDir(sourceCfg), $"daformer convert {sourceCfg.Kind.ToString().ToLowerInvariant()} {sourceCfg.Root}");
+            rcs = RcsSampler.Create(stats.SampleClassStats.Select(s => s.PixelsPerClass).ToList(), stats.SampleClassStats.Select(s => s.File).ToList(),
+                source.Samples.Select(s => s.LabelPath!).ToList(), new RcsSettings(r.Temperature, r.MinPixels, r.MinCropRatio));
+        }
+        var spec = new UdaLoaderSpec(source, target,
+            Pipeline(sourceCfg, data.Crop, sourceMax), Pipeline(data.Target, data.Crop, data.CatMaxRatioTarget),
+            data.BatchSize, seed, Workers: data.Workers, Rcs: rcs, WithTarget: mode == UdaMode.Dacs);
+        return new UdaLoader(spec, startBatch);
+    }
+
+    /// Where a source's RCS statistics live (the converter writes them into the data set root).
+    static string StatsDir(DatasetConfig d) => d.Root;
+
+    /// The labelled validation set and its test-time scale.
+    public static (SegDataset Data, int ScaleA, int ScaleB) Validation(RunConfig cfg, Action<string>? say = null)
+    {
+        var v = cfg.Data.Validation;
+        return (Open(v, requireLabels: true, say), Math.Max(v.Scale.Width, v.Scale.Height), Math.Min(v.Scale.Width, v.Scale.Height));
+    }
+}

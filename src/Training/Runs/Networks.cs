@@ -1,0 +1,84 @@
+using DaFormer.Model;
+using DaFormer.Model.Checkpoints;
+using DaFormer.Training.Config;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaFormer.Training.Runs;
+
+/// The networks of a run: the student (trained), its EMA teacher (DACS only) and a frozen copy of
+/// the initial encoder for the ImageNet feature distance (DACS with FD only). Prefixes match the
+/// original's checkpoint layout: `model.`, `ema_model.`, `imnet_model.`.
+public sealed class Networks : IDisposable
+{
+    public Segmentor Student { get; }
+    public Segmentor? Teacher { get; }
+    public Segmentor? ImageNet { get; }
+
+    Networks(Segmentor student, Segmentor? teacher, Segmentor? imageNet)
+    {
+        Student = student;
+        Teacher = teacher;
+        ImageNet = imageNet;
+    }
+
+    public IReadOnlyList<(string Prefix, TorchSharp.torch.nn.Module Module)> Prefixed()
+    {
+        var list = new List<(string, TorchSharp.torch.nn.Module)> { ("model.", Student) };
+        if (Teacher is not null) list.Add(("ema_model.", Teacher));
+        if (ImageNet is not null) list.Add(("imnet_model.", ImageNet));
+        return list;
+    }
+
+    /// Builds the networks on `device`. Weights are initialised from `seed`, then the encoder of the
+    /// student (and of the ImageNet copy) is loaded from `Model.Pretrained` when given.
+    public static Networks Create(RunConfig cfg, Device device, long seed)
+    {
+        var spec = cfg.Model.ToSpec();
+        manual_seed(seed);
+        var student = Architectures.Build(spec);
+        if (cfg.Model.Pretrained is { } file) LoadPretrainedEncoder(student, file);
+        Segmentor? teacher = null, imnet = null;
+        if (cfg.Uda.Mode == UdaMode.Dacs)
+        {
+            teacher = Architectures.Build(spec);
+            // The teacher's parameters are overwritten by the EMA copy at iteration 0.
+            foreach (var p in teacher.parameters()) p.requires_grad = false;
+            if (cfg.Uda.FeatureDistance is not null)
+            {
+                imnet = Architectures.Build(spec);
+                using (no_grad())
+                    foreach (var (k, v) in student.state_dict()) imnet.state_dict()[k].copy_(v);
+                foreach (var p in imnet.parameters()) p.requires_grad = false;
+                imnet.eval();
+            }
+        }
+        student.to(device);
+        teacher?.to(device);
+        imnet?.to(device);
+        return new Networks(student, teacher, imnet);
+    }
+
+    /// Loads an ImageNet `mit_b*.pth` (bare encoder keys, `head.*` ignored) or any checkpoint with
+    /// `backbone.*` keys into the encoder, non-strictly on extra keys but strictly on missing ones.
+    public static void LoadPretrainedEncoder(Segmentor model, string file)
+    {
+        using var c = CheckpointReader.Read(file);
+        var weights = c.Layout switch
+        {
+            CheckpointLayout.Encoder => c.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value),
+            CheckpointLayout.Segmentor => StateDictLoader.WithPrefix(c.Tensors, "backbone."),
+            CheckpointLayout.UdaTraining => StateDictLoader.WithPrefix(c.Tensors, "model.backbone."),
+            _ => throw new DaFormerError($"{file}: not an encoder checkpoint (expected the keys of an ImageNet mit_b*.pth)."),
+        };
+        StateDictLoader.Load(model.backbone, weights, file, strict: true, ignore: k => k.StartsWith("head.", StringComparison.Ordinal),
+            hint: $"Model.Encoder is {model.Spec.Encoder}; use the matching ImageNet file (e.g. pretrained/{model.Spec.Encoder}.pth).");
+    }
+
+    public void Dispose()
+    {
+        Student.Dispose();
+        Teacher?.Dispose();
+        ImageNet?.Dispose();
+    }
+}
