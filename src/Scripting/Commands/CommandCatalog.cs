@@ -17,6 +17,6 @@ public static class CommandCatalog
         DownloadCommand.Build(),
         InfoCommand.Build(),
         SynthCommand.Build(),
-        BenchDataCommand.Build("bench-data"),
+        BenchCommand.Build(),
     ];
 }

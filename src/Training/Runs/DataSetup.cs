@@ -65,36 +65,44 @@ public static class DataSetup
     public static PipelineSpec Pipeline(DatasetConfig d, ImageSize crop, double catMaxRatio) =>
         new(Math.Max(d.Scale.Width, d.Scale.Height), Math.Min(d.Scale.Width, d.Scale.Height), crop.Height, crop.Width, catMaxRatio);
 
-    /// The training loader for a config: (source, target) pairs for DACS, the source alone for
-    /// source-only, and the labelled target train set for the target-only oracle.
-    public static UdaLoader TrainLoader(RunConfig cfg, long seed, long startBatch, Action<string>? say = null)
+    /// The data sets of a run, scanned once before anything expensive happens (so a wrong root fails fast).
+    public sealed record RunData(SegDataset Source, DatasetConfig SourceConfig, SegDataset Target, SegDataset Validation, int ValScaleA, int ValScaleB);
+
+    /// Opens the training source (the labelled target for the target-only oracle), the target
+    /// (DACS only) and the validation set.
+    public static RunData OpenAll(RunConfig cfg, Action<string>? say = null)
     {
         var data = cfg.Data;
         var mode = cfg.Uda.Mode;
         var sourceCfg = mode == UdaMode.TargetOnly ? data.Target : data.Source;
         var source = Open(sourceCfg, requireLabels: true, say);
         var target = mode == UdaMode.Dacs ? Open(data.Target, requireLabels: false, say) : source;
+        var v = data.Validation;
+        var validation = Open(v, requireLabels: true, say);
+        return new RunData(source, sourceCfg, target, validation, Math.Max(v.Scale.Width, v.Scale.Height), Math.Min(v.Scale.Width, v.Scale.Height));
+    }
+
+    /// The training loader for a config: (source, target) pairs for DACS, the source alone for
+    /// source-only, and the labelled target train set for the target-only oracle.
+    public static UdaLoader TrainLoader(RunConfig cfg, RunData opened, long seed, long startBatch)
+    {
+        var data = cfg.Data;
+        var mode = cfg.Uda.Mode;
         var sourceMax = mode == UdaMode.TargetOnly ? data.CatMaxRatioTarget : data.CatMaxRatioSource;
         RcsSampler? rcs = null;
         if (mode == UdaMode.Dacs && data.Rcs is { } r)
         {
-            var stats = RcsStatistics.Load(StatsDir(sourceCfg), $"daformer convert {sourceCfg.Kind.ToString().ToLowerInvariant()} {sourceCfg.Root}");
+            var sc = opened.SourceConfig;
+            var stats = RcsStatistics.Load(StatsDir(sc), $"daformer convert {sc.Kind.ToString().ToLowerInvariant()} {sc.Root}");
             rcs = RcsSampler.Create(stats.SampleClassStats.Select(s => s.PixelsPerClass).ToList(), stats.SampleClassStats.Select(s => s.File).ToList(),
-                source.Samples.Select(s => s.LabelPath!).ToList(), new RcsSettings(r.Temperature, r.MinPixels, r.MinCropRatio));
+                opened.Source.Samples.Select(s => s.LabelPath!).ToList(), new RcsSettings(r.Temperature, r.MinPixels, r.MinCropRatio));
         }
-        var spec = new UdaLoaderSpec(source, target,
-            Pipeline(sourceCfg, data.Crop, sourceMax), Pipeline(data.Target, data.Crop, data.CatMaxRatioTarget),
+        var spec = new UdaLoaderSpec(opened.Source, opened.Target,
+            Pipeline(opened.SourceConfig, data.Crop, sourceMax), Pipeline(data.Target, data.Crop, data.CatMaxRatioTarget),
             data.BatchSize, seed, Workers: data.Workers, Rcs: rcs, WithTarget: mode == UdaMode.Dacs);
         return new UdaLoader(spec, startBatch);
     }
 
     /// Where a source's RCS statistics live (the converter writes them into the data set root).
     static string StatsDir(DatasetConfig d) => d.Root;
-
-    /// The labelled validation set and its test-time scale.
-    public static (SegDataset Data, int ScaleA, int ScaleB) Validation(RunConfig cfg, Action<string>? say = null)
-    {
-        var v = cfg.Data.Validation;
-        return (Open(v, requireLabels: true, say), Math.Max(v.Scale.Width, v.Scale.Height), Math.Min(v.Scale.Width, v.Scale.Height));
-    }
 }

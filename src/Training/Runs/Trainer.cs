@@ -24,6 +24,7 @@ public static class Trainer
         var observer = request.Observer ?? NullObserver.Instance;
         var (runDir, resumeFrom) = PrepareRunDirectory(config, request, configJson);
         var seed = (long)config.Runtime.Seed;
+        var data = DataSetup.OpenAll(config, observer.Message);
 
         using var nets = Networks.Create(config, device, seed);
         var groups = ParameterGroups.Build(nets.Student.named_parameters().Select(p => (p.name, p.parameter)));
@@ -42,8 +43,8 @@ public static class Trainer
         var maxIters = config.Schedule.MaxIters;
         observer.RunStarted(config.Name, runDir, start, maxIters);
         using var log = new JsonlLog(Path.Combine(runDir, "log.jsonl"), truncateAfterIteration: start - 1);
-        using var loader = DataSetup.TrainLoader(config, seed, startBatch, observer.Message);
-        var validation = DataSetup.Validation(config, observer.Message);
+        using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
+        var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
         var dacs = DacsSettingsOf(config);
         var recent = new Queue<double>();
         double? lastMiou = null;

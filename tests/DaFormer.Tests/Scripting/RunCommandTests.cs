@@ -115,8 +115,8 @@ public class RunCommandTests
         Assert.Contains("== [3] cs2cs_dacs_a999_fdthings_rcs01_cpl", r.Out);
         Assert.Equal(1, r.Out.Split('\n').Count(l => l.StartsWith("== [")));
         Assert.Contains("summary", r.Out);
-        // The trainer is still a stub: the one run fails, is reported, and the exit code says so.
-        Assert.Contains("training is not implemented yet", r.Err);
+        // The data roots exist but hold no images: the one run fails, is reported, and the exit code says so.
+        Assert.Contains("error: run [3]", r.Err);
         Assert.NotEqual(0, r.ExitCode);
 
         var byName = CliHarness.Run("run", script, "--only", "cs2cs_dacs_a999_fdthings_rcs005_cpl_daformer_sepaspp_mitb5_poly10warm_s0", "--dry-run");

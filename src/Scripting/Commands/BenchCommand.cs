@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Text.Json;
+using DaFormer.Model;
+using DaFormer.Model.Runtime;
+using DaFormer.Training.Bench;
+
+namespace DaFormer.Cli.Commands;
+
+/// `daformer bench model|uda|data …`: speed and memory, one JSON line per benchmark.
+public static class BenchCommand
+{
+    static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static Command Build()
+    {
+        var cmd = new Command("bench", "Benchmarks: model (forward / training step / inference), uda (one DACS iteration), data (loader throughput).");
+        cmd.Subcommands.Add(Model());
+        cmd.Subcommands.Add(Uda());
+        cmd.Subcommands.Add(BenchDataCommand.Build("data"));
+        return cmd;
+    }
+
+    static (Argument<string> Arch, Argument<string> Head, Option<int> Crop, Option<int> Batch, Option<int> Iters, Option<int> Channels, Option<int> Threads) Common(Command cmd, int iters)
+    {
+        var arch = new Argument<string>("ARCH") { Description = "mit_b0 … mit_b5" };
+        var head = new Argument<string>("HEAD") { Description = "daformer (= daformer_sepaspp), daformer_aspp, daformer_conv1, segformer, dlv2red …" };
+        var crop = new Option<int>("--crop") { Description = "square crop size", DefaultValueFactory = _ => 512 };
+        var batch = new Option<int>("--batch") { Description = "images per batch", DefaultValueFactory = _ => 2 };
+        var it = new Option<int>("--iters") { Description = "timed iterations (after one warm-up)", DefaultValueFactory = _ => iters };
+        var channels = new Option<int>("--channels") { Description = "decode-head channels (256 in the paper)", DefaultValueFactory = _ => 256 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = libtorch's default)", DefaultValueFactory = _ => 0 };
+        cmd.Arguments.Add(arch); cmd.Arguments.Add(head);
+        foreach (var o in new Option[] { crop, batch, it, channels, threads }) cmd.Options.Add(o);
+        return (arch, head, crop, batch, it, channels, threads);
+    }
+
+    static Command Model()
+    {
+        var cmd = new Command("model", "Forward and training-step time, peak RSS and achieved GFLOP/s of a segmentor.");
+        var (arch, head, crop, batch, iters, channels, threads) = Common(cmd, 3);
+        var infer = new Option<string?>("--infer") { Description = "also time whole-image inference of one WxH image, e.g. 1024x512" };
+        var inferOnly = new Option<bool>("--infer-only") { Description = "skip the training-step measurement" };
+        cmd.Options.Add(infer); cmd.Options.Add(inferOnly);
+        cmd.SetAction(parse => Guard.Run(() =>
+        {
+            var device = Setup(parse, threads);
+            var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
+            var size = parse.GetValue(infer) is { } s ? ParseSize(s) : ((int, int)?)null;
+            var r = ModelBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, train: !parse.GetValue(inferOnly));
+            Console.WriteLine(JsonSerializer.Serialize(r, Json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    static Command Uda()
+    {
+        var cmd = new Command("uda", "Time of one full DACS iteration (RCS-style labels, FD, EMA, ClassMix, jitter/blur) vs. one supervised step.");
+        var (arch, head, crop, batch, iters, channels, threads) = Common(cmd, 2);
+        cmd.SetAction(parse => Guard.Run(() =>
+        {
+            var device = Setup(parse, threads);
+            var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
+            var r = UdaBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device);
+            Console.WriteLine(JsonSerializer.Serialize(r, Json));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    static TorchSharp.torch.Device Setup(ParseResult parse, Option<int> threads)
+    {
+        var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
+        if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
+        return device;
+    }
+
+    static SegmentorSpec Spec(string arch, string head, int channels)
+    {
+        var spec = new SegmentorSpec(arch, Architectures.CanonicalHead(head), Channels: channels);
+        Architectures.Validate(spec);
+        return spec;
+    }
+
+    static (int W, int H) ParseSize(string s)
+    {
+        var parts = s.ToLowerInvariant().Split('x');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var w) && int.TryParse(parts[1], out var h) && w > 0 && h > 0) return (w, h);
+        throw new DaFormerError($"--infer '{s}': expected WIDTHxHEIGHT, e.g. 1024x512.");
+    }
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using DaFormer.Model;
+using DaFormer.Model.Runtime;
+using DaFormer.Training.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaFormer.Training.Bench;
+
+/// One benchmark result (printed as one JSON line by `daformer bench model`).
+public sealed record ModelBenchResult(
+    string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string Device, int Threads,
+    long Parameters, double? ForwardMs, double? TrainStepMs, double? InferMs, string? InferSize,
+    double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb);
+
+/// Times the network the way the issue defines the comparison with the original: a training step
+/// (forward in train mode, the original's loss, backward, AdamW step with the DAFormer parameter
+/// groups) on a (B,3,crop,crop) batch, a no-grad forward of that batch, and optionally whole-image
+/// inference of one W×H image. The first iteration warms up and is not timed.
+public static class ModelBenchmark
+{
+    public static ModelBenchResult Run(SegmentorSpec spec, int crop, int batch, int iters, Device device, (int W, int H)? infer, bool train = true)
+    {
+        ProcessMemory.TryResetPeak();
+        manual_seed(0);
+        using var model = Architectures.Build(spec);
+        model.to(device);
+        var parameters = model.parameters().Sum(p => p.numel());
+        double? trainMs = null, fwdMs = null, inferMs = null;
+        if (train)
+        {
+            var groups = ParameterGroups.Build(model.named_parameters().Select(p => (p.name, p.parameter)));
+            using var opt = ParameterGroups.CreateAdamW(groups);
+            using var img = randn(batch, 3, crop, crop, device: device);
+            using var label = randint(0, spec.NumClasses, [batch, 1, crop, crop], dtype: ScalarType.Int64, device: device);
+            model.train();
+            trainMs = Time(iters, () =>
+            {
+                using var scope = NewDisposeScope();
+                opt.zero_grad();
+                var loss = Segmentor.Loss(model.DecodeLogits(model.ExtractFeatures(img)), label);
+                loss.backward();
+                opt.step();
+                Sync(device);
+            });
+            model.eval();
+            fwdMs = Time(iters, () =>
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                model.DecodeLogits(model.ExtractFeatures(img));
+                Sync(device);
+            });
+        }
+        if (infer is { } size)
+        {
+            model.eval();
+            using var x = randn(1, 3, size.H, size.W, device: device);
+            inferMs = Time(iters, () =>
+            {
+                using var scope = NewDisposeScope();
+                using var _ = no_grad();
+                model.WholeInference(x).argmax(1);
+                Sync(device);
+            });
+        }
+        var flops = FlopCount.Forward(spec, crop, crop);
+        var inferFlops = infer is { } s2 ? FlopCount.Forward(spec, s2.H, s2.W) : null;
+        return new ModelBenchResult(spec.Encoder, spec.Head, spec.Channels, crop, batch, iters, device.ToString(), get_num_threads(),
+            parameters, Round(fwdMs), Round(trainMs), Round(inferMs), infer is { } s3 ? $"{s3.W}x{s3.H}" : null,
+            flops is { } f ? Math.Round(f / 1e9, 1) : null,
+            flops is { } f2 && trainMs is { } t ? Math.Round(3 * f2 * batch / (t / 1000) / 1e9, 1) : null,
+            inferFlops is { } fi && inferMs is { } ti ? Math.Round(fi / (ti / 1000) / 1e9, 1) : null,
+            Math.Round(ProcessMemory.PeakRssMb(), 0));
+    }
+
+    /// Mean milliseconds of `iters` timed runs after one warm-up run.
+    public static double Time(int iters, Action body)
+    {
+        body();
+        var sw = Stopwatch.StartNew();
+        for (var i = 0; i < iters; i++) body();
+        return sw.Elapsed.TotalMilliseconds / Math.Max(1, iters);
+    }
+
+    static void Sync(Device device)
+    {
+        if (device.type == DeviceType.CUDA) cuda.synchronize();
+    }
+
+    static double? Round(double? ms) => ms is { } v ? Math.Round(v, 1) : null;
+}
