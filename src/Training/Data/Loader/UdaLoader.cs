@@ -61,6 +61,7 @@ public sealed class UdaLoader : IDisposable
                         while (!ready.TryGetValue(k, out s))
                         {
                             if (failure is not null) throw Rethrow(failure);
+                            ObjectDisposedException.ThrowIf(stopping, this);
                             Monitor.Wait(gate);
                         }
                         ready.Remove(k);

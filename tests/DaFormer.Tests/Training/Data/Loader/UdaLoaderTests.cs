@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Tests.Support;
 using DaFormer.Training.Data;
 using DaFormer.Training.Data.Loader;
 using DaFormer.Training.Data.Pipeline;
@@ -136,6 +137,22 @@ public class UdaLoaderTests
         // 5 sources, batch 2 → 4 samples per epoch (drop_last), each source at most once per epoch
         Assert.Equal(4, seen.Take(4).Distinct().Count());
         Assert.Equal(4, seen.Skip(4).Distinct().Count());
+    }
+
+    [Fact]
+    public void Disk_reader_names_a_label_whose_size_differs_from_its_image()
+    {
+        var dir = Paths.NewTempDir("reader");
+        var img = Path.Combine(dir, "a.png");
+        var lab = Path.Combine(dir, "a_labelTrainIds.png");
+        ImageIo.WriteRgb(img, new RgbImage(8, 4, new byte[8 * 4 * 3]));
+        ImageIo.WriteLabel(lab, new LabelMap(8, 5, new byte[40]));
+        var e = Assert.Throws<DaFormerError>(() => SampleReaders.FromDisk(new SampleFiles(img, lab), true));
+        Assert.Contains(lab, e.Message);
+        Assert.Contains("8×5", e.Message);
+        var noLabel = Assert.Throws<DaFormerError>(() => SampleReaders.FromDisk(new SampleFiles(img, null), true));
+        Assert.Contains(img, noLabel.Message);
+        Assert.Null(SampleReaders.FromDisk(new SampleFiles(img, null), false).Label);
     }
 
     [Fact]
