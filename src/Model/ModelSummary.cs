@@ -9,7 +9,8 @@ public sealed record StateEntry(string Key, long[] Shape, ScalarType DType, bool
     public long NumElements => Shape.Aggregate(1L, (a, b) => a * b);
 }
 
-/// Parameter count of one module (top-level child of the backbone/head, or a whole part).
+/// Parameter count of a part: `backbone`, `decode_head`, MiT stages `backbone.stage{s}`, or a
+/// direct child such as `backbone.layer3` / `decode_head.fuse_layer`.
 public sealed record ModuleCount(string Name, long Parameters);
 
 /// What a model consists of: state-dict entries in PyTorch's `state_dict()` order and parameter
@@ -27,6 +28,15 @@ public sealed record ModelSummary(IReadOnlyList<StateEntry> Entries, IReadOnlyLi
             var total = Parameters(child);
             if (total == 0) continue;
             parts.Add(new ModuleCount(name, total));
+            if (child is Backbones.MixTransformer mit)
+            {
+                // MiT stage s = patch_embed{s} + block{s} + stage norm{s} (spec §9.2 per-stage counts).
+                for (var s = 1; s <= 4; s++)
+                    parts.Add(new ModuleCount($"{name}.stage{s}", mit.named_children()
+                        .Where(c => c.name == $"patch_embed{s}" || c.name == $"block{s}" || c.name == $"norm{s}")
+                        .Sum(c => Parameters(c.module))));
+                continue;
+            }
             foreach (var (sub, grand) in child.named_children())
             {
                 var n = Parameters(grand);

@@ -12,9 +12,11 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
     public readonly nn.Module<Tensor, Tensor> aspp_modules;
     public readonly ConvModule bottleneck;
     readonly nn.Module<Tensor, Tensor>[] branches;
+    readonly bool separable;
 
     public AsppWrapper(long inChannels, long channels, IReadOnlyList<int> dilations, bool separable) : base(nameof(AsppWrapper))
     {
+        this.separable = separable;
         branches = dilations.Select(d => Branch(inChannels, channels, d, separable)).ToArray();
         aspp_modules = new Branches(branches);
         bottleneck = new ConvModule(dilations.Count * channels, channels, 3, padding: 1);
@@ -29,9 +31,12 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var outs = new Tensor[branches.Length];
+        // Dilated depthwise convs run 2–3× faster on NCHW-contiguous input than on channels-last
+        // (libtorch 2.10 CPU, measured fwd+bwd); other convs are layout-neutral. One copy of the input.
+        using var input = separable ? x.contiguous() : x.alias();
         try
         {
-            for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(x);
+            for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(input);
             using var cat = torch.cat(outs, 1);
             return bottleneck.forward(cat);
         }

@@ -32,6 +32,9 @@ public static class Init
         var l = NormCdf((a - mean) / std);
         var u = NormCdf((b - mean) / std);
         t.uniform_(2 * l - 1, 2 * u - 1);
+        // A float32 uniform draw hits the lower bound -1 exactly with probability 2^-24; erfinv(-1) = -inf
+        // would then be clamped to a = -2 (a 100σ weight; timm does that). Stay inside (-1, 1) instead.
+        t.clamp_(Math.Max(2 * l - 1, -0.9999999), Math.Min(2 * u - 1, 0.9999999));
         t.erfinv_().mul_(std * Math.Sqrt(2.0)).add_(mean).clamp_(a, b);
     }
 

@@ -26,7 +26,7 @@ public class InitAndModeTests
     public void Fresh_models_have_finite_weights_and_mit_linear_init()
     {
         using var scope = NewDisposeScope();
-        for (var i = 0; i < 3; i++)
+        for (var i = 0; i < 1; i++)
         {
             using var m = Architectures.Build(new SegmentorSpec(Encoder: "mit_b0", Head: "daformer_conv1", Channels: 16));
             Assert.All(m.state_dict().Values, t => Assert.True(t.isfinite().all().item<bool>()));

@@ -52,6 +52,7 @@ public class ModelSummaryTests(MitB5DaformerFixture b5) : IClassFixture<MitB5Daf
             Assert.Equal(perStage[s - 1], n);
         }
         Assert.Contains(b5.Summary.Parts, p => p.Name == "backbone" && p.Parameters == 81_443_008);
+        Assert.Equal(perStage, b5.Summary.Parts.Where(p => p.Name.StartsWith("backbone.stage")).Select(p => p.Parameters));
         Assert.Contains(b5.Summary.Parts, p => p.Name == "decode_head.fuse_layer");
     }
 
