@@ -79,6 +79,9 @@ public static class Trainer
             IterationStats stats;
             using (var scope = NewDisposeScope())
             {
+                // Dropout / DropPath draw from the global generator: reseed it per iteration so that
+                // a resumed run repeats exactly what an uninterrupted run would have drawn.
+                manual_seed((long)(RandomStreams.Seed(seed, i, RandomStreams.Purpose.TorchOps) & 0x7FFFFFFFFFFFFFFF));
                 var lrs = ParameterGroups.SetLearningRates(optimizer, groups, o.Lr, (int)i,
                     (b, it) => LearningRate(config.Schedule, b, it));
                 optimizer.zero_grad();

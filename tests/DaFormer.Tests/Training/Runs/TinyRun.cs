@@ -1,0 +1,63 @@
+using DaFormer.Model.Runtime;
+using DaFormer.Tests.Support;
+using DaFormer.Training.Config;
+using DaFormer.Training.Data.Synthetic;
+using DaFormer.Training.Runs;
+
+namespace DaFormer.Tests.Training.Runs;
+
+/// A CPU-tiny DACS run on a tiny synthetic data set made once per test process: 64×32 images,
+/// 32×32 crops, MiT-b0 with a 16-channel head. Used by the trainer tests.
+public static class TinyRun
+{
+    static readonly Lazy<string> Data = new(() =>
+    {
+        var root = Paths.NewTempDir("tinysynth");
+        SynthDataset.Write(root, new SynthOptions(Images: 6, Width: 64, Height: 32, Seed: 3, TargetVal: 2), threads: 1);
+        return root;
+    });
+
+    public static string DataRoot => Data.Value;
+
+    public static RunConfig Config(int iters, UdaMode mode = UdaMode.Dacs)
+    {
+        var q = Presets.Quickstart;
+        return q with
+        {
+            Model = q.Model with { Channels = 16 },
+            Data = q.Data with
+            {
+                Source = DatasetConfig.SyntheticDomain("source", "train", new(64, 32), DataRoot),
+                Target = DatasetConfig.SyntheticDomain("target", "train", new(64, 32), DataRoot),
+                Validation = DatasetConfig.SyntheticDomain("target", "val", new(64, 32), DataRoot),
+                Crop = new(32, 32),
+                Workers = 1,
+                Rcs = Rcs.On(temperature: 0.01, minPixels: 1, minCropRatio: 0.5),
+            },
+            Uda = q.Uda with { Mode = mode },
+            Schedule = q.Schedule with { MaxIters = iters, Warmup = new(Iters: 2) },
+            Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = 1000, LogInterval = 1, Device = "cpu" },
+        };
+    }
+
+    public static RunRequest Request(string workDir, IRunObserver? observer = null, bool resume = false, string? resumeDir = null,
+                                     CancellationToken cancel = default) =>
+        new(workDir, DeviceSpec.Cpu, Resume: resume, ResumeDir: resumeDir, Observer: observer, Cancel: cancel);
+
+    /// The logged training losses by iteration.
+    public static Dictionary<long, (double Src, double Mix)> Losses(string runDir) =>
+        JsonlLog.Read(Path.Combine(runDir, "log.jsonl"))
+            .Where(r => r.GetProperty("mode").GetString() == "train")
+            .ToDictionary(r => r.GetProperty("iter").GetInt64(),
+                r => (r.GetProperty("decode.loss_seg").GetDouble(), r.TryGetProperty("mix.decode.loss_seg", out var m) ? m.GetDouble() : double.NaN));
+}
+
+/// Calls `onIteration` after every iteration (e.g. to cancel the run).
+public sealed class CallbackObserver(Action<IterationStats> onIteration) : IRunObserver
+{
+    public void RunStarted(string runName, string runDir, long startIteration, long maxIterations) { }
+    public void Iteration(IterationStats stats, TimeSpan? eta) => onIteration(stats);
+    public void Message(string text) { }
+    public void Evaluated(long iteration, double miou, string table) { }
+    public void RunFinished(string runDir, long iterations, double? finalMiou) { }
+}

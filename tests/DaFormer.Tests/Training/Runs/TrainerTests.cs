@@ -1,0 +1,46 @@
+using DaFormer.Tests.Support;
+using DaFormer.Training.Runs;
+
+namespace DaFormer.Tests.Training.Runs;
+
+public class TrainerTests
+{
+    [Fact]
+    public void An_interrupted_and_resumed_run_repeats_the_uninterrupted_losses()
+    {
+        var config = TinyRun.Config(iters: 6);
+        var straight = Trainer.Run(config, TinyRun.Request(Paths.NewTempDir("work")));
+        Assert.Equal(RunStatus.Completed, straight.Status);
+
+        // Second run: cancelled after iteration 2 (as Ctrl-C does), then resumed from its checkpoint.
+        using var cts = new CancellationTokenSource();
+        var work = Paths.NewTempDir("work");
+        var first = Trainer.Run(config, TinyRun.Request(work, new CallbackObserver(s => { if (s.Iteration == 2) cts.Cancel(); }), cancel: cts.Token));
+        Assert.Equal(RunStatus.Interrupted, first.Status);
+        Assert.True(File.Exists(Path.Combine(first.RunDir, RunDirectory.LatestCheckpoint)));
+        var resumed = Trainer.Run(config, TinyRun.Request(work, resume: true, resumeDir: first.RunDir));
+        Assert.Equal(RunStatus.Completed, resumed.Status);
+        Assert.Equal(first.RunDir, resumed.RunDir);
+
+        var a = TinyRun.Losses(straight.RunDir);
+        var b = TinyRun.Losses(resumed.RunDir);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (long)i), b.Keys.Order());
+        foreach (var i in new long[] { 3, 4, 5 })
+        {
+            Assert.Equal(a[i].Src, b[i].Src, 4);
+            Assert.Equal(a[i].Mix, b[i].Mix, 4);
+        }
+    }
+
+    [Fact]
+    public void A_completed_run_leaves_config_log_checkpoint_and_an_evaluation()
+    {
+        var outcome = Trainer.Run(TinyRun.Config(iters: 2), TinyRun.Request(Paths.NewTempDir("work")));
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        foreach (var f in new[] { "config.json", "log.jsonl", RunDirectory.LatestCheckpoint })
+            Assert.True(File.Exists(Path.Combine(outcome.RunDir, f)), f);
+        var val = JsonlLog.Read(Path.Combine(outcome.RunDir, "log.jsonl")).Single(r => r.GetProperty("mode").GetString() == "val");
+        Assert.InRange(val.GetProperty("mIoU").GetDouble(), 0, 1);
+        Assert.Equal(100 * val.GetProperty("mIoU").GetDouble(), outcome.FinalMIoU!.Value, 9);
+    }
+}
