@@ -43,6 +43,7 @@ public static class Trainer
         var maxIters = config.Schedule.MaxIters;
         observer.RunStarted(config.Name, runDir, start, maxIters);
         using var log = new JsonlLog(Path.Combine(runDir, "log.jsonl"), truncateAfterIteration: start - 1);
+        var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(runDir, "tensorboard"));
         using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
         var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
         var dacs = DacsSettingsOf(config);
@@ -94,10 +95,14 @@ public static class Trainer
                 double? conf = null;
                 if (config.Uda.Mode == UdaMode.Dacs)
                 {
+                    var debug = config.Runtime.DebugImageInterval > 0 && (i + 1) % config.Runtime.DebugImageInterval == 0;
                     var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone), src, gt,
-                        batch.TargetImage!.to(device), (int)i, dacs, seed);
+                        batch.TargetImage!.to(device), (int)i, dacs, seed, captureDebug: debug);
                     losses = r.Losses;
                     conf = r.PseudoConfidence;
+                    if (r.Debug is { } panels)
+                        using (panels)
+                            DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, DacsSettings.Mean, DacsSettings.Std);
                 }
                 else losses = SupervisedStep.Run(nets.Student, src, gt);
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
@@ -113,7 +118,11 @@ public static class Trainer
             recent.Enqueue(ms);
             if (recent.Count > 20) recent.Dequeue();
             observer.Iteration(stats, Progress.Eta(i + 1, maxIters, recent.ToList()));
-            if ((i + 1) % config.Runtime.LogInterval == 0 || i == start) log.Write(TrainRecord(stats));
+            if ((i + 1) % config.Runtime.LogInterval == 0 || i == start)
+            {
+                log.Write(TrainRecord(stats));
+                Board(board, stats);
+            }
 
             var done = i + 1;
             if (done % config.Runtime.EvalInterval == 0 || done == maxIters)
@@ -122,6 +131,7 @@ public static class Trainer
                 record["iter"] = done;
                 log.Write(record);
                 observer.Evaluated(done, miou, table);
+                board.add_scalar("val/mIoU", (float)(100 * miou), (int)done);
                 lastMiou = miou;
                 nets.Student.train();
             }
@@ -137,6 +147,16 @@ public static class Trainer
 
     static double LearningRate(ScheduleConfig s, double baseLr, int iter) =>
         PolySchedule.LearningRate(baseLr, iter, s.MaxIters, s.Power, s.MinLr, s.Warmup?.Iters ?? 0, s.Warmup?.Ratio ?? 1e-6);
+
+    /// TensorBoard scalars: every loss term, the learning rate per group and the pseudo-label confidence.
+    static void Board(TorchSharp.Modules.SummaryWriter board, IterationStats s)
+    {
+        var step = (int)s.Iteration;
+        foreach (var (k, v) in s.Losses) board.add_scalar($"train/{k}", (float)v, step);
+        board.add_scalar("train/loss", (float)s.Total, step);
+        for (var g = 0; g < s.LearningRates.Count; g++) board.add_scalar($"lr/group{g}", (float)s.LearningRates[g], step);
+        if (s.PseudoConfidence is { } c) board.add_scalar("train/pseudo_conf", (float)c, step);
+    }
 
     public static DacsSettings DacsSettingsOf(RunConfig c) => new(
         EmaAlpha: c.Uda.EmaAlpha,

@@ -28,8 +28,9 @@ public sealed record DacsSettings(
 /// a frozen copy of the ImageNet encoder.
 public sealed record DacsNetworks(Segmentor Student, Segmentor Teacher, Encoder? ImageNet);
 
-/// Scalars one iteration reports (loss terms keyed as the original logs them).
-public sealed record DacsResult(IReadOnlyDictionary<string, double> Losses, double PseudoConfidence);
+/// Scalars one iteration reports (loss terms keyed as the original logs them), and on request the
+/// images of the iteration for the debug grid (CPU copies the caller disposes).
+public sealed record DacsResult(IReadOnlyDictionary<string, double> Losses, double PseudoConfidence, DebugImages.Panels? Debug = null);
 
 /// One DACS iteration, in the order of spec §4.4. The caller sets the learning rates, calls
 /// `zero_grad` before and `optimizer.step()` after; this function performs the teacher update,
@@ -37,7 +38,7 @@ public sealed record DacsResult(IReadOnlyDictionary<string, double> Losses, doub
 /// (seed, iteration), so a resumed run repeats exactly what an uninterrupted one would do.
 public static class Dacs
 {
-    public static DacsResult Step(DacsNetworks nets, Tensor img, Tensor gt, Tensor timg, int iter, DacsSettings s, long seed)
+    public static DacsResult Step(DacsNetworks nets, Tensor img, Tensor gt, Tensor timg, int iter, DacsSettings s, long seed, bool captureDebug = false)
     {
         using var scope = NewDisposeScope();
         var losses = new Dictionary<string, double>();
@@ -100,7 +101,13 @@ public static class Dacs
         losses["mix.decode.loss_seg"] = mixLoss.item<float>();
         mixLoss.backward();
 
-        return new DacsResult(losses, pl.ConfidentFraction);
+        var debug = captureDebug
+            ? new DebugImages.Panels(
+                [("source", img), ("target", timg), ("mixed", augmented)],
+                [("source GT", gt.squeeze(1)), ("pseudo-label", pl.Label), ("mixed label", mixLbl.squeeze(1)), ("mixed pred", mixLogits.detach().argmax(1))])
+              .ToCpu()
+            : null;
+        return new DacsResult(losses, pl.ConfidentFraction, debug);
     }
 
     static PseudoLabels PseudoLabelsFrom(Tensor teacherLogits, DacsSettings s, int height) =>

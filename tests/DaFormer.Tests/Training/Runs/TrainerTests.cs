@@ -35,10 +35,16 @@ public class TrainerTests
     [Fact]
     public void A_completed_run_leaves_config_log_checkpoint_and_an_evaluation()
     {
-        var outcome = Trainer.Run(TinyRun.Config(iters: 2), TinyRun.Request(Paths.NewTempDir("work")));
+        var config = TinyRun.Config(iters: 2);
+        config = config with { Runtime = config.Runtime with { DebugImageInterval = 2 } };
+        var outcome = Trainer.Run(config, TinyRun.Request(Paths.NewTempDir("work")));
         Assert.Equal(RunStatus.Completed, outcome.Status);
         foreach (var f in new[] { "config.json", "log.jsonl", RunDirectory.LatestCheckpoint })
             Assert.True(File.Exists(Path.Combine(outcome.RunDir, f)), f);
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outcome.RunDir, "tensorboard"), "*", SearchOption.AllDirectories));
+        // Debug grid: batch 2 rows × 7 columns of 32×32 tiles with 2-pixel gaps.
+        var grid = SixLabors.ImageSharp.Image.Identify(Path.Combine(outcome.RunDir, "debug", "000002.png"));
+        Assert.Equal((7 * 34, 2 * 34), (grid.Width, grid.Height));
         var val = JsonlLog.Read(Path.Combine(outcome.RunDir, "log.jsonl")).Single(r => r.GetProperty("mode").GetString() == "val");
         Assert.InRange(val.GetProperty("mIoU").GetDouble(), 0, 1);
         Assert.Equal(100 * val.GetProperty("mIoU").GetDouble(), outcome.FinalMIoU!.Value, 9);
