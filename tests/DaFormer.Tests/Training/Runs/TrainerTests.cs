@@ -50,3 +50,25 @@ public class TrainerTests
         Assert.Equal(100 * val.GetProperty("mIoU").GetDouble(), outcome.FinalMIoU!.Value, 9);
     }
 }
+
+public class TrainerLeakTests
+{
+    [Fact]
+    public void Five_hundred_dacs_iterations_keep_live_tensors_flat_and_rss_within_five_percent()
+    {
+        var stats = TorchSharp.DisposeScopeManager.Statistics;
+        long live100 = 0, live500 = 0;
+        double rss100 = 0, rss500 = 0;
+        var observer = new CallbackObserver(s =>
+        {
+            if (s.Iteration == 99) { live100 = stats.ThreadTotalLiveCount; rss100 = DaFormer.Model.Runtime.ProcessMemory.RssMb(); }
+            if (s.Iteration == 499) { live500 = stats.ThreadTotalLiveCount; rss500 = DaFormer.Model.Runtime.ProcessMemory.RssMb(); }
+        });
+        var config = TinyRun.Config(iters: 500);
+        config = config with { Runtime = config.Runtime with { LogInterval = 50 } };
+        var outcome = Trainer.Run(config, TinyRun.Request(Paths.NewTempDir("work"), observer));
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        Assert.Equal(live100, live500);
+        Assert.InRange(rss500, 0, rss100 * 1.05);
+    }
+}
