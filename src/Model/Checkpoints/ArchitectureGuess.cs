@@ -23,6 +23,27 @@ public static class ArchitectureGuess
     public static IReadOnlyDictionary<string, long[]> ShapesOf(IReadOnlyDictionary<string, Tensor> tensors) =>
         tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
 
+    /// The segmentor a checkpoint's segmentor weights fit: of a training checkpoint, the student
+    /// (`model.*`) or teacher (`ema_model.*`); of a plain state dict, all of it.
+    public static SpecGuess Segmentor(CheckpointContents c, WhichWeights which = WhichWeights.Student)
+    {
+        var shapes = ShapesOf(c.Tensors);
+        switch (c.Layout)
+        {
+            case CheckpointLayout.Segmentor:
+                return Segmentor(shapes);
+            case CheckpointLayout.UdaTraining:
+                var prefix = WeightSelection.PrefixOf(which);
+                return Segmentor(shapes.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal));
+            case CheckpointLayout.Encoder:
+                var e = Encoder(shapes);
+                return new SpecGuess(null, e.Encoder is null ? $"an encoder-only file: {e.Reason}" : $"an encoder-only file ({e.Encoder}) without a decode head");
+            default:
+                return new SpecGuess(null, "the keys are not those of a segmentor, a training checkpoint or an encoder");
+        }
+    }
+
     /// The segmentor (keys `backbone.*`, `decode_head.*`) these weights fit.
     public static SpecGuess Segmentor(IReadOnlyDictionary<string, long[]> shapes)
     {

@@ -10,6 +10,13 @@ public static class SegmentorLoading
     public static void LoadInto(Segmentor model, string path, WhichWeights which = WhichWeights.Student)
     {
         using var contents = CheckpointReader.Read(path);
+        LoadInto(model, contents, which);
+    }
+
+    /// As above, from a file already read (the caller disposes `contents`).
+    public static void LoadInto(Segmentor model, CheckpointContents contents, WhichWeights which = WhichWeights.Student)
+    {
+        var path = contents.Path;
         if (contents.Layout == CheckpointLayout.Encoder)
             throw new DaFormerError($"{path}: this is an encoder-only (ImageNet) checkpoint" + EncoderFit(contents) +
                                     "; it has no decode head to segment with. Use it to initialise training (config Model.Pretrained), " +
@@ -21,12 +28,42 @@ public static class SegmentorLoading
         StateDictLoader.Load(model, weights, path, strict: true);
     }
 
+    /// Builds the model the checkpoint fits (ArchitectureGuess) and loads it, in eval mode — for
+    /// evaluating a released or saved checkpoint without stating its architecture.
+    public static Segmentor Build(string path, WhichWeights which = WhichWeights.Student)
+    {
+        using var contents = CheckpointReader.Read(path);
+        var guess = ArchitectureGuess.Segmentor(contents, which);
+        if (guess.Spec is null)
+            throw new DaFormerError($"{path}: cannot tell which model these weights belong to: {guess.Reason}. " +
+                                    "Expected a DAFormer segmentor or training checkpoint (MiT-b0…b5 or ResNet-V1c encoder with a known head).");
+        var model = Architectures.Build(guess.Spec);
+        try
+        {
+            LoadInto(model, contents, which);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
+
     /// Loads an ImageNet `mit_b*.pth` (bare encoder keys; the classification `head.*` is ignored as in
     /// the original's `load_state_dict(strict=False)`) — or the `backbone.*` of any segmentor or training
     /// checkpoint — into the encoder. Missing and wrongly shaped keys are errors.
     public static void LoadEncoder(Segmentor model, string path)
     {
         using var contents = CheckpointReader.Read(path);
+        LoadEncoder(model, contents);
+    }
+
+    /// As above, from a file already read (the caller disposes `contents`).
+    public static void LoadEncoder(Segmentor model, CheckpointContents contents)
+    {
+        var path = contents.Path;
         var (weights, prefix) = contents.Layout switch
         {
             CheckpointLayout.Encoder => (contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), ""),

@@ -8,21 +8,17 @@ public static class ArchitectureReport
 {
     public static IEnumerable<string> Describe(CheckpointContents c)
     {
-        var shapes = ArchitectureGuess.ShapesOf(c.Tensors);
         switch (c.Layout)
         {
             case CheckpointLayout.Encoder:
-                var encoder = ArchitectureGuess.Encoder(shapes);
+                var encoder = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(c.Tensors));
                 yield return encoder.Encoder is { } e
                     ? $"fits: {e} encoder (ImageNet weights; the classification head.* is ignored when loading)"
                     : $"fits: no known encoder: {encoder.Reason}";
                 break;
             case CheckpointLayout.UdaTraining:
             case CheckpointLayout.Segmentor:
-                var weights = c.Layout == CheckpointLayout.UdaTraining
-                    ? shapes.Where(kv => kv.Key.StartsWith("model.", StringComparison.Ordinal)).ToDictionary(kv => kv.Key["model.".Length..], kv => kv.Value)
-                    : shapes;
-                var guess = ArchitectureGuess.Segmentor(weights);
+                var guess = ArchitectureGuess.Segmentor(c);
                 var of = c.Layout == CheckpointLayout.UdaTraining ? " (student model.* weights)" : "";
                 yield return guess.Spec is { } spec
                     ? $"fits: {ArchitectureGuess.Describe(spec)}{of}"

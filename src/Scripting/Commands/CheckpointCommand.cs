@@ -11,7 +11,7 @@ public static class CheckpointCommand
 {
     public static Command Build()
     {
-        var cmd = new Command("checkpoint", "Inspect or export checkpoints (.pth from PyTorch/DAFormer or ours, .safetensors).");
+        var cmd = new Command("checkpoint", "Inspect, verify (load into a model) or export checkpoints (.pth from PyTorch/DAFormer or ours, .safetensors).");
         cmd.Subcommands.Add(Inspect());
         cmd.Subcommands.Add(Export());
         cmd.Subcommands.Add(Verify());
@@ -82,13 +82,8 @@ public static class CheckpointCommand
         {
             var path = parse.GetValue(file)!;
             var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
-            CheckpointLayout layout;
-            SegmentorSpec inferred;
-            using (var c = CheckpointReader.Read(path))
-            {
-                layout = c.Layout;
-                inferred = Inferred(c, which);
-            }
+            using var c = CheckpointReader.Read(path);
+            var inferred = Inferred(c, which);
             var spec = inferred with
             {
                 Encoder = parse.GetValue(arch) ?? inferred.Encoder,
@@ -97,16 +92,16 @@ public static class CheckpointCommand
                 NumClasses = parse.GetValue(classes) ?? inferred.NumClasses,
             };
             using var model = Architectures.Build(spec);
-            if (layout == CheckpointLayout.Encoder)
+            if (c.Layout == CheckpointLayout.Encoder)
             {
-                SegmentorLoading.LoadEncoder(model, path);
+                SegmentorLoading.LoadEncoder(model, c);
                 Console.WriteLine($"ok: {path}: the {spec.Encoder} encoder weights load (the classification head.* is ignored).");
                 return 0;
             }
-            SegmentorLoading.LoadInto(model, path, which);
-            var what = layout == CheckpointLayout.UdaTraining ? which == WhichWeights.Teacher ? "teacher (ema_model.*)" : "student (model.*)" : "weights";
+            SegmentorLoading.LoadInto(model, c, which);
+            var what = c.Layout == CheckpointLayout.UdaTraining ? which == WhichWeights.Teacher ? "teacher (ema_model.*)" : "student (model.*)" : "weights";
             Console.WriteLine($"ok: {path}: the {what} load into {ArchitectureGuess.Describe(spec)}, " +
-                              $"{ModelSummary.Parameters(model):N0} parameters.");
+                              $"{ModelSummary.Parameters(model).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters.");
             return 0;
         }));
         return cmd;
@@ -115,18 +110,9 @@ public static class CheckpointCommand
     /// What the file fits, or the defaults when that cannot be inferred (loading then reports why).
     static SegmentorSpec Inferred(CheckpointContents c, WhichWeights which)
     {
-        var shapes = ArchitectureGuess.ShapesOf(c.Tensors);
         var defaults = new SegmentorSpec();
-        switch (c.Layout)
-        {
-            case CheckpointLayout.Encoder:
-                var encoder = ArchitectureGuess.Encoder(shapes).Encoder ?? defaults.Encoder;
-                return defaults with { Encoder = encoder, Head = encoder.StartsWith('r') ? "dlv2" : defaults.Head };
-            case CheckpointLayout.UdaTraining:
-                var prefix = WeightSelection.PrefixOf(which);
-                shapes = shapes.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal)).ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-                break;
-        }
-        return ArchitectureGuess.Segmentor(shapes).Spec ?? defaults;
+        if (c.Layout != CheckpointLayout.Encoder) return ArchitectureGuess.Segmentor(c, which).Spec ?? defaults;
+        var encoder = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(c.Tensors)).Encoder ?? defaults.Encoder;
+        return defaults with { Encoder = encoder, Head = encoder.StartsWith('r') ? "dlv2" : defaults.Head };
     }
 }

@@ -53,6 +53,16 @@ public class CheckpointParityTests
     }
 
     [Fact]
+    public void Model_built_from_what_the_checkpoint_fits_reproduces_the_reference_forward()
+    {
+        using var scope = NewDisposeScope();
+        using var model = SegmentorLoading.Build(Fixture("checkpoint_uda.pth"));
+        Assert.Equal(ParityFixture.Spec, model.Spec);
+        Assert.False(model.training);
+        AssertForwardMatchesReference(model, ParityFixture.Io());
+    }
+
+    [Fact]
     public void Teacher_of_the_uda_checkpoint_reproduces_the_reference_ema_decode_logits()
     {
         using var scope = NewDisposeScope();
