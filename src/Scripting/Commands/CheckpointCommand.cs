@@ -1,17 +1,20 @@
 using System.CommandLine;
 using DaFormer.Cli.ConsoleUi;
+using DaFormer.Model;
 using DaFormer.Model.Checkpoints;
 
 namespace DaFormer.Cli.Commands;
 
-/// `daformer checkpoint inspect FILE` and `daformer checkpoint export FILE --to OUT.safetensors [--teacher]`.
+/// `daformer checkpoint inspect FILE`, `daformer checkpoint export FILE --to OUT.safetensors [--teacher]` and
+/// `daformer checkpoint verify FILE [--arch A] [--head H] [--channels C] [--classes N] [--teacher]`.
 public static class CheckpointCommand
 {
     public static Command Build()
     {
-        var cmd = new Command("checkpoint", "Inspect or export checkpoints (.pth from PyTorch/DAFormer or ours, .safetensors).");
+        var cmd = new Command("checkpoint", "Inspect, verify (load into a model) or export checkpoints (.pth from PyTorch/DAFormer or ours, .safetensors).");
         cmd.Subcommands.Add(Inspect());
         cmd.Subcommands.Add(Export());
+        cmd.Subcommands.Add(Verify());
         return cmd;
     }
 
@@ -59,5 +62,57 @@ public static class CheckpointCommand
             return 0;
         }));
         return cmd;
+    }
+
+    /// Builds the model and loads the checkpoint into it exactly as evaluation and training do
+    /// (SegmentorLoading), so a file that passes here loads everywhere. Settings not given are taken
+    /// from what the file fits; give them to check that the file is the architecture you expect.
+    static Command Verify()
+    {
+        var file = new Argument<string>("FILE") { Description = "checkpoint file (.pth or .safetensors)" };
+        var arch = new Option<string?>("--arch") { Description = $"encoder: {string.Join(", ", Architectures.Encoders)} (default: what the file fits)" };
+        var head = new Option<string?>("--head") { Description = $"decode head: {string.Join(", ", Architectures.Heads)} or 'daformer' (default: what the file fits)" };
+        var channels = new Option<int?>("--channels") { Description = "decoder channels (default: what the file fits)" };
+        var classes = new Option<int?>("--classes") { Description = "number of classes (default: what the file fits)" };
+        var teacher = new Option<bool>("--teacher") { Description = "check the EMA teacher (ema_model.*) instead of the student (model.*)" };
+        var cmd = new Command("verify", "Load a checkpoint into a model of the given (or inferred) architecture and report whether it fits.");
+        cmd.Arguments.Add(file);
+        cmd.Options.Add(arch); cmd.Options.Add(head); cmd.Options.Add(channels); cmd.Options.Add(classes); cmd.Options.Add(teacher);
+        cmd.SetAction(parse => Guard.Run(() =>
+        {
+            var path = parse.GetValue(file)!;
+            var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
+            using var c = CheckpointReader.Read(path);
+            var inferred = Inferred(c, which);
+            var spec = inferred with
+            {
+                Encoder = parse.GetValue(arch) ?? inferred.Encoder,
+                Head = Architectures.CanonicalHead(parse.GetValue(head) ?? inferred.Head),
+                Channels = parse.GetValue(channels) ?? inferred.Channels,
+                NumClasses = parse.GetValue(classes) ?? inferred.NumClasses,
+            };
+            using var model = Architectures.Build(spec);
+            if (c.Layout == CheckpointLayout.Encoder)
+            {
+                SegmentorLoading.LoadEncoder(model, c);
+                Console.WriteLine($"ok: {path}: the {spec.Encoder} encoder weights load (the classification head.* is ignored).");
+                return 0;
+            }
+            SegmentorLoading.LoadInto(model, c, which);
+            var what = c.Layout == CheckpointLayout.UdaTraining ? which == WhichWeights.Teacher ? "teacher (ema_model.*)" : "student (model.*)" : "weights";
+            Console.WriteLine($"ok: {path}: the {what} load into {ArchitectureGuess.Describe(spec)}, " +
+                              $"{ModelSummary.Parameters(model).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters.");
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// What the file fits, or the defaults when that cannot be inferred (loading then reports why).
+    static SegmentorSpec Inferred(CheckpointContents c, WhichWeights which)
+    {
+        var defaults = new SegmentorSpec();
+        if (c.Layout != CheckpointLayout.Encoder) return ArchitectureGuess.Segmentor(c, which).Spec ?? defaults;
+        var encoder = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(c.Tensors)).Encoder ?? defaults.Encoder;
+        return defaults with { Encoder = encoder, Head = encoder.StartsWith('r') ? "dlv2" : defaults.Head };
     }
 }

@@ -12,6 +12,7 @@ public static class CommandCatalog
         ConfigCommand.Build(),
         ConvertCommand.Build(),
         CheckpointCommand.Build(),
+        ModelCommand.Build(),
         CompareCommand.Build(),
         PlotCommand.Build(),
         DownloadCommand.Build(),

@@ -59,21 +59,9 @@ public sealed class Networks : IDisposable
         return new Networks(student, teacher, imnet);
     }
 
-    /// Loads an ImageNet `mit_b*.pth` (bare encoder keys, `head.*` ignored) or any checkpoint with
-    /// `backbone.*` keys into the encoder, non-strictly on extra keys but strictly on missing ones.
-    public static void LoadPretrainedEncoder(Segmentor model, string file)
-    {
-        using var c = CheckpointReader.Read(file);
-        var weights = c.Layout switch
-        {
-            CheckpointLayout.Encoder => c.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value),
-            CheckpointLayout.Segmentor => StateDictLoader.WithPrefix(c.Tensors, "backbone."),
-            CheckpointLayout.UdaTraining => StateDictLoader.WithPrefix(c.Tensors, "model.backbone."),
-            _ => throw new DaFormerError($"{file}: not an encoder checkpoint (expected the keys of an ImageNet mit_b*.pth)."),
-        };
-        StateDictLoader.Load(model.backbone, weights, file, strict: true, ignore: k => k.StartsWith("head.", StringComparison.Ordinal),
-            hint: $"Model.Encoder is {model.Spec.Encoder}; use the matching ImageNet file (e.g. pretrained/{model.Spec.Encoder}.pth).");
-    }
+    /// Loads an ImageNet `mit_b*.pth` (bare encoder keys, `head.*` ignored) or the `backbone.*` of any
+    /// checkpoint into the encoder (see SegmentorLoading.LoadEncoder).
+    public static void LoadPretrainedEncoder(Segmentor model, string file) => SegmentorLoading.LoadEncoder(model, file);
 
     public void Dispose()
     {

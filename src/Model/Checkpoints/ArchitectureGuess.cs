@@ -1,0 +1,151 @@
+using DaFormer.Model.Backbones;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model.Checkpoints;
+
+/// The architecture a segmentor state dict fits (`Spec`), or why none could be inferred (`Reason`).
+public sealed record SpecGuess(SegmentorSpec? Spec, string? Reason);
+
+/// The encoder a state dict fits (`Encoder`, e.g. `mit_b0`), or why none could be inferred (`Reason`).
+public sealed record EncoderGuess(string? Encoder, string? Reason);
+
+/// Infers from keys and shapes alone which `SegmentorSpec` a checkpoint was saved from, so that a
+/// wrong-architecture error can say what the file DOES fit (pure: no model is built).
+/// Encoder: MiT variant by patch_embed1 width and blocks per stage (MitVariant table, spec §3.1);
+/// ResNet-V1c depth by the number of layer3 blocks (6 → r50v1c, 23 → r101v1c, spec §3.3).
+/// Head by the key roots of each decoder (spec §3.2/§3.3 key names):
+///   `embed_layers.*` → DAFormer head, its fusion by `fuse_layer` (sep-ASPP: depthwise_conv branches,
+///   ASPP: plain conv branches, conv1: a single ConvModule; the bottleneck ablation has an ASPP inside
+///   `embed_layers.3.1`); `linear_c.*` → SegFormer; `aspp_modules.*` directly under the head → DeepLabV2
+///   (2 branches = dlv2red, 4 = dlv2).
+public static class ArchitectureGuess
+{
+    public static IReadOnlyDictionary<string, long[]> ShapesOf(IReadOnlyDictionary<string, Tensor> tensors) =>
+        tensors.ToDictionary(kv => kv.Key, kv => kv.Value.shape, StringComparer.Ordinal);
+
+    /// The segmentor a checkpoint's segmentor weights fit: of a training checkpoint, the student
+    /// (`model.*`) or teacher (`ema_model.*`); of a plain state dict, all of it.
+    public static SpecGuess Segmentor(CheckpointContents c, WhichWeights which = WhichWeights.Student)
+    {
+        var shapes = ShapesOf(c.Tensors);
+        switch (c.Layout)
+        {
+            case CheckpointLayout.Segmentor:
+                return Segmentor(shapes);
+            case CheckpointLayout.UdaTraining:
+                var prefix = WeightSelection.PrefixOf(which);
+                return Segmentor(shapes.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value, StringComparer.Ordinal));
+            case CheckpointLayout.Encoder:
+                var e = Encoder(shapes);
+                return new SpecGuess(null, e.Encoder is null ? $"an encoder-only file: {e.Reason}" : $"an encoder-only file ({e.Encoder}) without a decode head");
+            default:
+                return new SpecGuess(null, "the keys are not those of a segmentor, a training checkpoint or an encoder");
+        }
+    }
+
+    /// The segmentor (keys `backbone.*`, `decode_head.*`) these weights fit.
+    public static SpecGuess Segmentor(IReadOnlyDictionary<string, long[]> shapes)
+    {
+        var encoder = Encoder(shapes, "backbone.");
+        if (encoder.Encoder is null) return new SpecGuess(null, encoder.Reason);
+        var defaults = new SegmentorSpec();
+        const string h = "decode_head.";
+        if (!shapes.Keys.Any(k => k.StartsWith(h, StringComparison.Ordinal)))
+            return new SpecGuess(null, $"the {encoder.Encoder} encoder weights are there but there are no decode_head.* keys");
+
+        string head;
+        int channels, classes;
+        if (shapes.TryGetValue(h + "embed_layers.0.proj.weight", out var embed))
+        {
+            channels = (int)embed[0];
+            if (!shapes.TryGetValue(h + "conv_seg.weight", out var seg)) return new SpecGuess(null, "a DAFormer head without decode_head.conv_seg.weight");
+            classes = (int)seg[0];
+            if (HasRoot(shapes, h + "embed_layers.3.1.")) head = "daformer_sepaspp_bottleneck";
+            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.depthwise_conv.")) head = "daformer_sepaspp";
+            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.conv.")) head = "daformer_aspp";
+            else if (shapes.ContainsKey(h + "fuse_layer.conv.weight")) head = "daformer_conv1";
+            else return new SpecGuess(null, "a DAFormer head (embed_layers.*) whose fuse_layer is none of sep-ASPP, ASPP or conv1");
+        }
+        else if (shapes.TryGetValue(h + "linear_c.0.proj.weight", out var linear))
+        {
+            head = "segformer";
+            channels = (int)linear[0];
+            if (!shapes.TryGetValue(h + "linear_pred.weight", out var pred)) return new SpecGuess(null, "a SegFormer head without decode_head.linear_pred.weight");
+            classes = (int)pred[0];
+        }
+        else if (shapes.TryGetValue(h + "aspp_modules.0.conv.weight", out var aspp))
+        {
+            var branches = Indices(shapes, h + "aspp_modules.");
+            head = branches switch
+            {
+                2 => "dlv2red",
+                4 => "dlv2",
+                _ => "",
+            };
+            if (head == "") return new SpecGuess(null, $"a DeepLabV2 head with {branches} ASPP branches (expected 2 for dlv2red or 4 for dlv2)");
+            channels = defaults.Channels; // DeepLabV2 has no channels setting
+            classes = (int)aspp[0];
+        }
+        else
+            return new SpecGuess(null, $"the decode_head.* keys ({string.Join(", ", shapes.Keys.Where(k => k.StartsWith(h, StringComparison.Ordinal)).Take(3))}, …) match no known head");
+
+        var spec = defaults with { Encoder = encoder.Encoder, Head = head, Channels = channels, NumClasses = classes };
+        if (encoder.Encoder.StartsWith('r') != head.StartsWith("dlv2"))
+            return new SpecGuess(null, $"a {encoder.Encoder} encoder with a {head} head, a combination this implementation does not build");
+        return new SpecGuess(spec, null);
+    }
+
+    /// The encoder whose keys start with `prefix` (`backbone.` in a segmentor, empty in an ImageNet file).
+    public static EncoderGuess Encoder(IReadOnlyDictionary<string, long[]> shapes, string prefix = "")
+    {
+        if (shapes.TryGetValue(prefix + "patch_embed1.proj.weight", out var patch))
+        {
+            var dims = Enumerable.Range(1, 4)
+                .Select(s => shapes.TryGetValue($"{prefix}patch_embed{s}.proj.weight", out var w) ? (int)w[0] : 0).ToArray();
+            var depths = Enumerable.Range(1, 4).Select(s => Indices(shapes, $"{prefix}block{s}.")).ToArray();
+            var variant = MitVariant.All.FirstOrDefault(v => v.EmbedDims.SequenceEqual(dims) && v.Depths.SequenceEqual(depths));
+            return variant is not null
+                ? new EncoderGuess(variant.Name, null)
+                : new EncoderGuess(null, $"a MiT encoder with widths [{string.Join(",", dims)}] and blocks per stage [{string.Join(",", depths)}], which is none of mit_b0…mit_b5");
+        }
+        if (shapes.ContainsKey(prefix + "stem.0.weight") && HasRoot(shapes, prefix + "layer3."))
+        {
+            var blocks = Indices(shapes, prefix + "layer3.");
+            var depth = ResNetV1c.BlocksPerDepth.FirstOrDefault(kv => kv.Value[2] == blocks).Key;
+            return depth != 0
+                ? new EncoderGuess($"r{depth}v1c", null)
+                : new EncoderGuess(null, $"a ResNet-V1c with {blocks} blocks in layer3 (expected 6 for r50v1c or 23 for r101v1c)");
+        }
+        if (shapes.ContainsKey(prefix + "conv1.weight") && HasRoot(shapes, prefix + "layer3."))
+            return new EncoderGuess(null, "a ResNet with the plain 7×7 stem (conv1.weight), not the deep-stem ResNet-V1c (stem.*) the DeepLabV2 baseline uses");
+        var sample = string.Join(", ", shapes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Take(3));
+        return new EncoderGuess(null, sample.Length == 0
+            ? $"there are no {prefix}* keys"
+            : $"the keys ({sample}, …) are those of neither a MiT (patch_embed1.*) nor a ResNet-V1c (stem.*) encoder");
+    }
+
+    /// "mit_b0 + daformer_sepaspp (channels 64, 19 classes)".
+    public static string Describe(SegmentorSpec spec) =>
+        spec.Head.StartsWith("dlv2")
+            ? $"{spec.Encoder} + {spec.Head} ({spec.NumClasses} classes)"
+            : $"{spec.Encoder} + {spec.Head} (channels {spec.Channels}, {spec.NumClasses} classes)";
+
+    /// How to build a model that fits: "mit_b0 + daformer_sepaspp with Channels=64" (and NumClasses when not 19).
+    public static string BuildInstruction(SegmentorSpec spec)
+    {
+        var settings = new List<string>();
+        if (!spec.Head.StartsWith("dlv2")) settings.Add($"Channels={spec.Channels}");
+        settings.Add($"NumClasses={spec.NumClasses}");
+        return $"{spec.Encoder} + {spec.Head} with {string.Join(", ", settings)}";
+    }
+
+    static bool HasRoot(IReadOnlyDictionary<string, long[]> shapes, string root) =>
+        shapes.Keys.Any(k => k.StartsWith(root, StringComparison.Ordinal));
+
+    /// Number of distinct numeric children `root{i}.` (block counts, branch counts).
+    static int Indices(IReadOnlyDictionary<string, long[]> shapes, string root) =>
+        shapes.Keys.Where(k => k.StartsWith(root, StringComparison.Ordinal))
+            .Select(k => k[root.Length..].Split('.')[0])
+            .Where(s => int.TryParse(s, out _)).Distinct().Count();
+}

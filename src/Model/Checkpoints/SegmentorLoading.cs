@@ -1,0 +1,118 @@
+namespace DaFormer.Model.Checkpoints;
+
+/// Loading weights from a checkpoint file into a built model — the one path every command, script
+/// and trainer uses, so that every mismatch is reported the same way: one paragraph naming the file,
+/// the keys that disagree and the architecture the file does fit, with how to build that one.
+public static class SegmentorLoading
+{
+    /// Loads a segmentor checkpoint (plain state dict, DAFormer/mmcv training checkpoint — the student
+    /// `model.` by default or the teacher `ema_model.` — or our safetensors export) strictly into `model`.
+    public static void LoadInto(Segmentor model, string path, WhichWeights which = WhichWeights.Student)
+    {
+        using var contents = CheckpointReader.Read(path);
+        LoadInto(model, contents, which);
+    }
+
+    /// As above, from a file already read (the caller disposes `contents`).
+    public static void LoadInto(Segmentor model, CheckpointContents contents, WhichWeights which = WhichWeights.Student)
+    {
+        var path = contents.Path;
+        if (contents.Layout == CheckpointLayout.Encoder)
+            throw new DaFormerError($"{path}: this is an encoder-only (ImageNet) checkpoint" + EncoderFit(contents) +
+                                    "; it has no decode head to segment with. Use it to initialise training (config Model.Pretrained), " +
+                                    "or pass a segmentor / training checkpoint.");
+        var weights = WeightSelection.SegmentorWeights(contents, which);
+        var mismatch = StateDictLoader.Compare(model, weights);
+        if (!mismatch.IsEmpty)
+            throw new DaFormerError(MismatchMessage(path, WhatWasRead(contents, which), model.Spec, mismatch, ArchitectureGuess.ShapesOf(weights)));
+        StateDictLoader.Load(model, weights, path, strict: true);
+    }
+
+    /// Builds the model the checkpoint fits (ArchitectureGuess) and loads it, in eval mode — for
+    /// evaluating a released or saved checkpoint without stating its architecture.
+    public static Segmentor Build(string path, WhichWeights which = WhichWeights.Student)
+    {
+        using var contents = CheckpointReader.Read(path);
+        var guess = ArchitectureGuess.Segmentor(contents, which);
+        if (guess.Spec is null)
+            throw new DaFormerError($"{path}: cannot tell which model these weights belong to: {guess.Reason}. " +
+                                    "Expected a DAFormer segmentor or training checkpoint (MiT-b0…b5 or ResNet-V1c encoder with a known head).");
+        var model = Architectures.Build(guess.Spec);
+        try
+        {
+            LoadInto(model, contents, which);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+        model.eval();
+        return model;
+    }
+
+    /// Loads an ImageNet `mit_b*.pth` (bare encoder keys; the classification `head.*` is ignored as in
+    /// the original's `load_state_dict(strict=False)`) — or the `backbone.*` of any segmentor or training
+    /// checkpoint — into the encoder. Missing and wrongly shaped keys are errors.
+    public static void LoadEncoder(Segmentor model, string path)
+    {
+        using var contents = CheckpointReader.Read(path);
+        LoadEncoder(model, contents);
+    }
+
+    /// As above, from a file already read (the caller disposes `contents`).
+    public static void LoadEncoder(Segmentor model, CheckpointContents contents)
+    {
+        var path = contents.Path;
+        var (weights, prefix) = contents.Layout switch
+        {
+            CheckpointLayout.Encoder => (contents.Tensors.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal), ""),
+            CheckpointLayout.Segmentor => (StateDictLoader.WithPrefix(contents.Tensors, "backbone."), "backbone."),
+            CheckpointLayout.UdaTraining => (StateDictLoader.WithPrefix(contents.Tensors, "model.backbone."), "model.backbone."),
+            _ => throw new DaFormerError($"{path}: not an encoder checkpoint — the keys ({string.Join(", ", contents.Tensors.Keys.Take(3))}, …) " +
+                                         $"are not those of an ImageNet mit_b*.pth (patch_embed1.*, block1.*, …); use pretrained/{model.Spec.Encoder}.pth."),
+        };
+        static bool IsClassifier(string k) => k.StartsWith("head.", StringComparison.Ordinal);
+        var mismatch = StateDictLoader.Compare(model.backbone, weights, IsClassifier);
+        if (!mismatch.IsEmpty)
+        {
+            var guess = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(contents.Tensors), prefix);
+            var fit = guess.Encoder is { } e
+                ? e == model.Spec.Encoder
+                    ? $" The file does hold a {e} encoder, but its keys differ; it may be damaged or come from another code base."
+                    : $" The file holds a {e} encoder: set Model.Encoder to {e}, or use pretrained/{model.Spec.Encoder}.pth for {model.Spec.Encoder}."
+                : $" The file fits no encoder known here ({guess.Reason}); use pretrained/{model.Spec.Encoder}.pth.";
+            throw new DaFormerError($"{path}: the encoder weights do not fit the {model.Spec.Encoder} encoder: {mismatch.Describe()}.{fit}");
+        }
+        StateDictLoader.Load(model.backbone, weights, path, strict: true, ignore: IsClassifier);
+    }
+
+    static string WhatWasRead(CheckpointContents c, WhichWeights which) => c.Layout == CheckpointLayout.UdaTraining
+        ? which == WhichWeights.Teacher ? "the teacher weights (ema_model.*)" : "the student weights (model.*)"
+        : "the weights";
+
+    static string EncoderFit(CheckpointContents c) =>
+        ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(c.Tensors)).Encoder is { } e ? $" of a {e} encoder" : "";
+
+    /// One paragraph: file, what was read, the model it was loaded into, the differing keys and the fix.
+    public static string MismatchMessage(string path, string what, SegmentorSpec model, KeyMismatch mismatch,
+                                         IReadOnlyDictionary<string, long[]> fileShapes)
+    {
+        var guess = ArchitectureGuess.Segmentor(fileShapes);
+        var fix = guess.Spec is { } fits
+            ? SameArchitecture(fits, model)
+                ? $" The file's keys name the same architecture ({ArchitectureGuess.Describe(fits)}) yet differ from the model's; it may be damaged or come from another code base."
+                : $" The file fits {ArchitectureGuess.Describe(fits)}: build the model as {ArchitectureGuess.BuildInstruction(fits)} " +
+                  $"(run config Model.Encoder/Decoder/Channels/NumClasses), or pass a checkpoint of {ArchitectureGuess.Describe(Canonical(model))}."
+            : $" The file fits no architecture known here ({guess.Reason}).";
+        return $"{path}: {what} do not fit the model {ArchitectureGuess.Describe(Canonical(model))}: {mismatch.Describe()}.{fix}";
+    }
+
+    static SegmentorSpec Canonical(SegmentorSpec s) => s with { Head = Architectures.CanonicalHead(s.Head) };
+
+    static bool SameArchitecture(SegmentorSpec a, SegmentorSpec b)
+    {
+        var (x, y) = (Canonical(a), Canonical(b));
+        return x.Encoder == y.Encoder && x.Head == y.Head && x.NumClasses == y.NumClasses && (x.Channels == y.Channels || x.Head.StartsWith("dlv2"));
+    }
+}
