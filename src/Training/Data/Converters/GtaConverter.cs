@@ -9,22 +9,9 @@ namespace DaFormer.Training.Data.Converters;
 /// it and the RCS statistics into the output directory.
 public static class GtaConverter
 {
-    public static ConvertResult Run(string root, ConvertOptions? options = null)
-    {
-        options = LabelConversion.CheckOptions(options);
-        var labelDir = LabelConversion.RequireFolder(Path.Join(root, "labels"),
-            "GTA5 layout ROOT/images/<name>.png + ROOT/labels/<name>.png (palette label IDs)");
-        var imageDir = Path.Join(root, "images");
-        var jobs = PairScan.ScanRelative(labelDir, LabelConversion.EndsInDigitPng).Select(rel =>
-        {
-            var raw = Path.Join(labelDir, rel);
-            var output = LabelConversion.TrainIdsPath(raw);
-            return new LabelJob(raw, output, Path.Join(imageDir, rel), output);
-        }).ToArray();
-        if (jobs.Length == 0)
-            throw new DaFormerError($"{labelDir}: no raw labels (files named <number>.png) found; nothing to convert. Expected the GTA5 label PNGs (e.g. labels/00001.png).");
-        return LabelConversion.Run("gta", jobs, ReadTrainIds, options.OutDir ?? root, options);
-    }
+    public static ConvertResult Run(string root, ConvertOptions? options = null) =>
+        LabelConversion.RunFlat("gta", root, Path.Join(root, "labels"), Path.Join(root, "images"),
+            "GTA5 layout ROOT/images/<name>.png + ROOT/labels/<name>.png (palette label IDs)", "the GTA5 label PNGs (e.g. labels/00001.png)", ReadTrainIds, options);
 
     /// Palette indices → train IDs through the GTA table; unlisted IDs → 255.
     public static LabelMap ReadTrainIds(string rawPath) =>

@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Training.Data.Datasets;
 using SixLabors.ImageSharp;
 
 namespace DaFormer.Training.Data.Converters;
@@ -74,6 +75,24 @@ public static class LabelConversion
     }
 
     /// Validates the options before any scanning. Null → defaults.
+    /// The GTA / SYNTHIA case: raw labels `<labelDir>/**/<…digit>.png` next to images with the same
+    /// relative name under `<imageDir>`; each converted label is written next to its raw label.
+    public static ConvertResult RunFlat(string dataset, string root, string labelDir, string imageDir, string layoutHint,
+                                        string example, Func<string, LabelMap> readTrainIds, ConvertOptions? options)
+    {
+        options = CheckOptions(options);
+        RequireFolder(labelDir, layoutHint);
+        var jobs = PairScan.ScanRelative(labelDir, EndsInDigitPng).Select(rel =>
+        {
+            var raw = Path.Join(labelDir, rel);
+            var output = TrainIdsPath(raw);
+            return new LabelJob(raw, output, Path.Join(imageDir, rel), output);
+        }).ToArray();
+        if (jobs.Length == 0)
+            throw new DaFormerError($"{labelDir}: no raw labels (files named <number>.png) found; nothing to convert. Expected {example}.");
+        return Run(dataset, jobs, readTrainIds, options.OutDir ?? root, options);
+    }
+
     public static ConvertOptions CheckOptions(ConvertOptions? options)
     {
         options ??= new ConvertOptions();

@@ -11,22 +11,9 @@ namespace DaFormer.Training.Data.Converters;
 /// which may exceed 255 (e.g. 259 — not road).
 public static class SynthiaConverter
 {
-    public static ConvertResult Run(string root, ConvertOptions? options = null)
-    {
-        options = LabelConversion.CheckOptions(options);
-        var labelDir = LabelConversion.RequireFolder(Path.Join(root, "GT", "LABELS"),
-            "SYNTHIA layout ROOT/RGB/<name>.png + ROOT/GT/LABELS/<name>.png (16-bit class IDs)");
-        var imageDir = Path.Join(root, "RGB");
-        var jobs = PairScan.ScanRelative(labelDir, LabelConversion.EndsInDigitPng).Select(rel =>
-        {
-            var raw = Path.Join(labelDir, rel);
-            var output = LabelConversion.TrainIdsPath(raw);
-            return new LabelJob(raw, output, Path.Join(imageDir, rel), output);
-        }).ToArray();
-        if (jobs.Length == 0)
-            throw new DaFormerError($"{labelDir}: no raw labels (files named <number>.png) found; nothing to convert. Expected the SYNTHIA GT/LABELS PNGs.");
-        return LabelConversion.Run("synthia", jobs, ReadTrainIds, options.OutDir ?? root, options);
-    }
+    public static ConvertResult Run(string root, ConvertOptions? options = null) =>
+        LabelConversion.RunFlat("synthia", root, Path.Join(root, "GT", "LABELS"), Path.Join(root, "RGB"),
+            "SYNTHIA layout ROOT/RGB/<name>.png + ROOT/GT/LABELS/<name>.png (16-bit class IDs)", "the SYNTHIA GT/LABELS PNGs", ReadTrainIds, options);
 
     public static LabelMap ReadTrainIds(string rawPath)
     {

@@ -3,6 +3,7 @@ using DaFormer.Training.Runs;
 
 namespace DaFormer.Tests.Training.Runs;
 
+[Collection(SerialCollection.Name)]
 public class TrainerTests
 {
     [Fact]
@@ -51,6 +52,7 @@ public class TrainerTests
     }
 }
 
+[Collection(SerialCollection.Name)]
 public class TrainerLeakTests
 {
     [Fact]
