@@ -134,4 +134,16 @@ public class DemoCommandTests
         Assert.Equal([32, 91, 223, 7, 15, 58], o.Pixels); // floor(x·0.75 + c·0.25)
         Assert.Equal(image.Pixels, Overlay.Blend(image, pred, LabelMaps.CityscapesPalette, 0).Pixels);
     }
+
+    [Fact]
+    public void Class_frequency_counts_pixels_and_images_per_class()
+    {
+        var f = ClassFrequency.Empty(19).Add(new LabelMap(2, 2, [0, 0, 0, 13])).Add(new LabelMap(2, 1, [13, 10]));
+        Assert.Equal(3, f.Pixels[0]); Assert.Equal(2, f.Pixels[13]); Assert.Equal(1, f.Pixels[10]);
+        Assert.Equal(2, f.Images[13]); Assert.Equal(1, f.Images[0]);
+        var rows = f.Rows(LabelMaps.CityscapesClasses);
+        Assert.Equal(["road", "50.00", "1"], rows[0]);
+        Assert.Equal(["car", "33.33", "2"], rows[1]);
+        Assert.Equal([0, 13], ClassFrequency.Present(new LabelMap(2, 2, [13, 0, 0, 13]), 19));
+    }
 }

@@ -178,4 +178,13 @@ public class TestCommandTests
         Assert.Contains("mit_b0", r.Err); // the architecture the file does fit
         Assert.DoesNotContain("   at ", r.Err);
     }
+
+    [Fact]
+    public void Prediction_files_keep_the_paths_below_the_folder_all_images_share()
+    {
+        var root = Path.Combine(Path.GetTempPath(), "cs", "leftImg8bit", "val");
+        string[] images = [Path.Combine(root, "frankfurt", "a_leftImg8bit.png"), Path.Combine(root, "lindau", "b_leftImg8bit.png")];
+        Assert.Equal(root, PredictionWriter.CommonDirectory(images));
+        Assert.Equal(Path.Combine(root, "frankfurt"), PredictionWriter.CommonDirectory([images[0]]));
+    }
 }
