@@ -19,5 +19,7 @@ public static class CommandCatalog
         InfoCommand.Build(),
         SynthCommand.Build(),
         BenchCommand.Build(),
+        TestCommand.Build(),
+        DemoCommand.Build(),
     ];
 }
