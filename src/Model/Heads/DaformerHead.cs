@@ -50,26 +50,9 @@ public sealed class DaformerHead : DecodeHead
 
     public override Tensor forward(Tensor[] features)
     {
-        long h = features[0].shape[2], w = features[0].shape[3];
-        var aligned = new Tensor[embed_layers.Count];
-        try
-        {
-            for (var i = 0; i < aligned.Length; i++)
-            {
-                var e = embed_layers[i].forward(features[i]);
-                if (e.shape[2] != h || e.shape[3] != w)
-                {
-                    var resized = Resize.Bilinear(e, h, w);
-                    e.Dispose();
-                    e = resized;
-                }
-                aligned[i] = e;
-            }
-            using var cat = torch.cat(aligned, 1);
-            using var fused = fuse_layer.forward(cat);
-            return Classify(fused, dropout, conv_seg);
-        }
-        finally { foreach (var a in aligned) a?.Dispose(); }
+        using var cat = MlpEmbedding.EmbedAlignConcat(embed_layers.ToList(), features);
+        using var fused = fuse_layer.forward(cat);
+        return Classify(fused, dropout, conv_seg);
     }
 
     /// Dropout2d (whole channels per sample, active in training only) → 1×1 classifier.

@@ -36,25 +36,8 @@ public sealed class SegformerHead : DecodeHead
 
     public override Tensor forward(Tensor[] features)
     {
-        long h = features[0].shape[2], w = features[0].shape[3];
-        var aligned = new Tensor[linear_c.Count];
-        try
-        {
-            for (var i = 0; i < aligned.Length; i++)
-            {
-                var e = linear_c[i].forward(features[i]);
-                if (i != 0)
-                {
-                    var resized = Resize.Bilinear(e, h, w);
-                    e.Dispose();
-                    e = resized;
-                }
-                aligned[i] = e;
-            }
-            using var cat = torch.cat(aligned, 1);
-            using var fused = linear_fuse.forward(cat);
-            return DaformerHead.Classify(fused, dropout, linear_pred);
-        }
-        finally { foreach (var a in aligned) a?.Dispose(); }
+        using var cat = MlpEmbedding.EmbedAlignConcat(linear_c.Cast<nn.Module<Tensor, Tensor>>().ToList(), features);
+        using var fused = linear_fuse.forward(cat);
+        return DaformerHead.Classify(fused, dropout, linear_pred);
     }
 }

@@ -25,4 +25,28 @@ public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
         using var y = proj.forward(tokens);
         return y.transpose(1, 2).view(b, -1, h, w);
     }
+
+    /// The multi-level embedding of the DAFormer and SegFormer heads (spec §3.2 steps 1–3): embed each
+    /// level, resize levels 2–4 bilinearly to the size of level 1, concatenate in level order.
+    public static Tensor EmbedAlignConcat(IReadOnlyList<nn.Module<Tensor, Tensor>> embeddings, Tensor[] features)
+    {
+        long h = features[0].shape[2], w = features[0].shape[3];
+        var aligned = new Tensor[embeddings.Count];
+        try
+        {
+            for (var i = 0; i < aligned.Length; i++)
+            {
+                var e = embeddings[i].forward(features[i]);
+                if (e.shape[2] != h || e.shape[3] != w)
+                {
+                    var resized = Resize.Bilinear(e, h, w);
+                    e.Dispose();
+                    e = resized;
+                }
+                aligned[i] = e;
+            }
+            return torch.cat(aligned, 1);
+        }
+        finally { foreach (var a in aligned) a?.Dispose(); }
+    }
 }
