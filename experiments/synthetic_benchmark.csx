@@ -8,4 +8,4 @@ using static DaFormer.Training.Config.Presets;
 
 return from training in new System.Func<RunConfig, RunConfig>[] { SourceOnly, c => c, TargetOnly }
        from seed in SyntheticSeeds
-       select training(SyntheticUda).WithSeed(seed);
+       select training(SyntheticBenchmarkUda).WithSeed(seed);
