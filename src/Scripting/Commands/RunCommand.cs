@@ -78,6 +78,13 @@ public static class RunCommand
             Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
                 outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
                     o.Outcome.FinalMIoU is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
+            // Sweeps over seeds: final mIoU per experiment as mean ± sample std (what the synthetic benchmark reports).
+            var completed = outcomes.Where(o => o.Outcome.Status == RunStatus.Completed && o.Outcome.RunDir.Length > 0).ToList();
+            if (completed.Count > 1)
+                Ui.Table("grouped over seeds (mean ± std)", ["experiment", "runs", "final mIoU", "best mIoU"],
+                    DaFormer.Training.Reports.RunComparison.Group(completed.Select(o => DaFormer.Training.Reports.RunComparison.Read(o.Outcome.RunDir)))
+                        .Select(g => (IReadOnlyList<string>)[g.Group, g.Runs.ToString(CultureInfo.InvariantCulture),
+                            DaFormer.Training.Reports.RunComparison.Format(g.FinalMean, g.FinalStd), DaFormer.Training.Reports.RunComparison.Format(g.BestMean, g.BestStd)]));
             // A single run ends with its target score as the last line (what the quickstart promises).
             if (outcomes.Count == 1 && outcomes[0].Outcome.FinalMIoU is { } final)
                 Console.WriteLine($"target mIoU: {final.ToString("F2", CultureInfo.InvariantCulture)}");

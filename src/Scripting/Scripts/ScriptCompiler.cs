@@ -28,7 +28,8 @@ static class ScriptCompiler
     {
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var references = ReferencedTypes.Select(t => t.Assembly.Location).Distinct()
-            .Append(Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, "System.Runtime.dll"))
+            // Facades that type forward to CoreLib: without them `List<T>` (e.g. a sweep's `.ToList()`) does not compile.
+            .Concat(new[] { "System.Runtime.dll", "System.Collections.dll" }.Select(f => Path.Combine(Path.GetDirectoryName(typeof(object).Assembly.Location)!, f)))
             .Where(File.Exists).Distinct()
             .Select(p => MetadataReference.CreateFromFile(p)).ToList();
         var host = new[] { typeof(RunConfig).Assembly, typeof(DaFormerError).Assembly }

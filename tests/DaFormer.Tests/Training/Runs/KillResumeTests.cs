@@ -12,28 +12,6 @@ public class KillResumeTests
 {
     const int MaxIters = 40, CheckpointEvery = 5;
 
-    static string Script(string dataRoot)
-    {
-        var dir = Paths.NewTempDir("dfkill");
-        var path = Path.Combine(dir, "tiny.csx");
-        File.WriteAllText(path, $$"""
-            #r "DaFormer.Training.dll"
-            using DaFormer.Training.Config;
-            using static DaFormer.Training.Config.Presets;
-            var q = Quickstart;
-            DatasetConfig D(string domain, string split) => DatasetConfig.SyntheticDomain(domain, split, new(64, 32), @"{{dataRoot}}");
-            return q with
-            {
-                Model = q.Model with { Channels = 16 },
-                Data = q.Data with { Source = D("source", "train"), Target = D("target", "train"), Validation = D("target", "val"),
-                                     Crop = new(32, 32), Workers = 1, Rcs = Rcs.On(temperature: 0.01, minPixels: 1, minCropRatio: 0.5) },
-                Schedule = q.Schedule with { MaxIters = {{MaxIters}}, Warmup = new(Iters: 2) },
-                Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = {{CheckpointEvery}}, KeepCheckpoints = 1, LogInterval = 1, Device = "cpu" },
-            };
-            """);
-        return path;
-    }
-
     static Process Start(string script, string workDir, bool resume)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "daformer.dll");
@@ -54,7 +32,7 @@ public class KillResumeTests
     [Fact]
     public void Kill_9_loses_at_most_the_iterations_since_the_last_checkpoint_and_resume_completes()
     {
-        var script = Script(TinyRun.DataRoot);
+        var script = TinyRun.WriteScript(MaxIters, CheckpointEvery);
         var work = Paths.NewTempDir("dfkillwork");
         string? runDir = null;
         using (var first = Start(script, work, resume: false))

@@ -40,6 +40,32 @@ public static class TinyRun
         };
     }
 
+    /// The same tiny config as an experiment script (for tests that go through `daformer run`);
+    /// with several seeds the script is a sweep over them.
+    public static string WriteScript(int maxIters, int checkpointEvery, params int[] seeds)
+    {
+        var path = Path.Combine(Paths.NewTempDir("dfscript"), "tiny.csx");
+        var seedList = seeds.Length == 0 ? "0" : string.Join(", ", seeds);
+        File.WriteAllText(path, $$"""
+            #r "DaFormer.Training.dll"
+            using System.Linq;
+            using DaFormer.Training.Config;
+            using static DaFormer.Training.Config.Presets;
+            var q = Quickstart;
+            DatasetConfig D(string domain, string split) => DatasetConfig.SyntheticDomain(domain, split, new(64, 32), @"{{DataRoot}}");
+            var cfg = q with
+            {
+                Model = q.Model with { Channels = 16 },
+                Data = q.Data with { Source = D("source", "train"), Target = D("target", "train"), Validation = D("target", "val"),
+                                     Crop = new(32, 32), Workers = 1, Rcs = Rcs.On(temperature: 0.01, minPixels: 1, minCropRatio: 0.5) },
+                Schedule = q.Schedule with { MaxIters = {{maxIters}}, Warmup = new(Iters: 2) },
+                Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = {{checkpointEvery}}, KeepCheckpoints = 1, LogInterval = 1, Device = "cpu" },
+            };
+            return new[] { {{seedList}} }.Select(s => cfg.WithSeed(s)).ToList();
+            """);
+        return path;
+    }
+
     public static RunRequest Request(string workDir, IRunObserver? observer = null, bool resume = false, string? resumeDir = null,
                                      CancellationToken cancel = default) =>
         new(workDir, DeviceSpec.Cpu, Resume: resume, ResumeDir: resumeDir, Observer: observer, Cancel: cancel);
