@@ -7,14 +7,12 @@ public static class CsClass
         Vegetation = 8, Terrain = 9, Sky = 10, Person = 11, Rider = 12, Car = 13, Truck = 14, Bus = 15, Train = 16,
         Motorcycle = 17, Bicycle = 18;
 
-    public static readonly string[] Names =
-    [
-        "road", "sidewalk", "building", "wall", "fence", "pole", "traffic light", "traffic sign", "vegetation",
-        "terrain", "sky", "person", "rider", "car", "truck", "bus", "train", "motorcycle", "bicycle",
-    ];
+    /// The 19 class names (the one table in LabelMaps).
+    public static IReadOnlyList<string> Names => LabelMaps.CityscapesClasses;
 
-    /// trainId → Cityscapes/GTA label ID (spec §1.2).
-    public static readonly byte[] LabelIdOfTrainId = [7, 8, 11, 12, 13, 17, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 31, 32, 33];
+    /// trainId → Cityscapes/GTA label ID (spec §1.2), from the official table in LabelMaps.
+    public static readonly byte[] LabelIdOfTrainId =
+        Enumerable.Range(0, LabelMaps.NumClasses).Select(t => (byte)LabelMaps.CityscapesIdOfTrainId(t)!.Value).ToArray();
 
     /// Official Cityscapes colours of label IDs 0…33 (the GTA label palette); other indices black.
     public static IReadOnlyList<(byte R, byte G, byte B)> LabelIdPalette { get; } = BuildPalette();

@@ -67,12 +67,12 @@ public static class SynthDataset
         for (var i = 0; i < o.TargetValImages; i++) jobs.Add((SynthDomain.TargetVal, i));
         var done = 0;
         var counts = new long[3][];
-        for (var d = 0; d < 3; d++) counts[d] = new long[CsClass.Names.Length];
+        for (var d = 0; d < 3; d++) counts[d] = new long[CsClass.Names.Count];
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = threads ?? Environment.ProcessorCount }, job =>
         {
             var img = Render(o, job.Domain, job.Index);
             var ids = ToLabelIds(img.TrainIds);
-            var local = new long[CsClass.Names.Length];
+            var local = new long[CsClass.Names.Count];
             foreach (var t in img.TrainIds.Values) if (t < local.Length) local[t]++;
             for (var k = 0; k < local.Length; k++) Interlocked.Add(ref counts[(int)job.Domain][k], local[k]);
             if (job.Domain == SynthDomain.Source)
