@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DaFormer.Model.Layers;
 
 namespace DaFormer.Model.Backbones;
 
@@ -35,17 +36,17 @@ public sealed class EfficientAttention : nn.Module
     public Tensor Forward(Tensor x, long h, long w)
     {
         long b = x.shape[0], n = x.shape[1], c = x.shape[2], d = c / numHeads;
-        using var qLin = q.forward(x);
+        using var qLin = FastLinear.Apply(q, x);
         using var qh = qLin.view(b, n, numHeads, d).permute(0, 2, 1, 3);
         using var reduced = sr is null ? null : Reduce(x, h, w);
-        using var kvLin = kv.forward(reduced ?? x);
+        using var kvLin = FastLinear.Apply(kv, reduced ?? x);
         // (B, N', 2, heads, d): first C output rows are K, next C are V, each head-major.
         using var kv5 = kvLin.view(b, -1, 2, numHeads, d).permute(2, 0, 3, 1, 4);
         using var k = kv5[0];
         using var v = kv5[1];
         using var o = nn.functional.scaled_dot_product_attention(qh, k, v);
         using var merged = o.transpose(1, 2).reshape(b, n, c);
-        return proj.forward(merged);
+        return FastLinear.Apply(proj, merged);
     }
 
     Tensor Reduce(Tensor x, long h, long w)

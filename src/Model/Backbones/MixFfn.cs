@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using DaFormer.Model.Layers;
 
 namespace DaFormer.Model.Backbones;
 
@@ -22,10 +23,10 @@ public sealed class MixFfn : nn.Module
 
     public Tensor Forward(Tensor x, long h, long w)
     {
-        using var hidden = fc1.forward(x);
+        using var hidden = FastLinear.Apply(fc1, x);
         using var mixed = dwconv.Forward(hidden, h, w);
         using var act = nn.functional.gelu(mixed);
-        return fc2.forward(act);
+        return FastLinear.Apply(fc2, act);
     }
 
     /// The original wraps the depthwise conv in a `DWConv` module, hence the key `mlp.dwconv.dwconv.*`.

@@ -22,7 +22,7 @@ public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
     {
         long b = x.shape[0], h = x.shape[2], w = x.shape[3];
         using var tokens = x.flatten(2).transpose(1, 2);
-        using var y = proj.forward(tokens);
+        using var y = FastLinear.Apply(proj, tokens);
         return y.transpose(1, 2).view(b, -1, h, w);
     }
 

@@ -17,6 +17,21 @@ public static class ProcessMemory
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return false; }
     }
 
+    /// The malloc libtorch's tensors come from: "tcmalloc", "jemalloc" or "mimalloc" when one is
+    /// loaded (the launcher preloads tcmalloc when it is installed), "glibc" otherwise on Linux,
+    /// "system" elsewhere. CPU step times depend on it (README, "Performance"), so benchmarks report it.
+    public static string Allocator()
+    {
+        const string maps = "/proc/self/maps";
+        if (!File.Exists(maps)) return "system";
+        foreach (var line in File.ReadLines(maps))
+            foreach (var name in KnownAllocators)
+                if (line.Contains($"lib{name}", StringComparison.Ordinal)) return name;
+        return "glibc";
+    }
+
+    static readonly string[] KnownAllocators = ["tcmalloc", "jemalloc", "mimalloc"];
+
     static long? ReadStatusKb(string field)
     {
         const string status = "/proc/self/status";

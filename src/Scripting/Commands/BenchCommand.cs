@@ -48,6 +48,7 @@ public static class BenchCommand
             var size = parse.GetValue(infer) is { } s ? ParseSize(s) : ((int, int)?)null;
             var r = ModelBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, train: !parse.GetValue(inferOnly));
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
+            WarnAboutAllocator(r.Allocator, device);
             return 0;
         }));
         return cmd;
@@ -63,9 +64,20 @@ public static class BenchCommand
             var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
             var r = UdaBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
+            WarnAboutAllocator(r.Allocator, device);
             return 0;
         }));
         return cmd;
+    }
+
+    /// CPU figures measured on glibc malloc are not the ones the README reports; say why, on stderr
+    /// so that the JSON line on stdout stays machine-readable.
+    static void WarnAboutAllocator(string allocator, TorchSharp.torch.Device device)
+    {
+        if (allocator != "glibc" || device.type != TorchSharp.DeviceType.CPU) return;
+        Console.Error.WriteLine("note: measured with glibc malloc, which returns libtorch's large blocks to the kernel and "
+            + "page-faults them back every step (MiT-b0 training step ~1.5x slower). `sudo apt-get install libtcmalloc-minimal4` "
+            + "and ./daformer preloads it (README, \"Performance\").");
     }
 
     static TorchSharp.torch.Device Setup(ParseResult parse, Option<int> threads)

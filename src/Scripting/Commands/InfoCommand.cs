@@ -19,6 +19,7 @@ public static class InfoCommand
             Console.WriteLine($"threads      {torch.get_num_threads()}");
             Console.WriteLine($"cuda         {(torch.cuda.is_available() ? $"{torch.cuda.device_count()} device(s)" : "not available")}");
             Console.WriteLine($"device       {device}");
+            Console.WriteLine($"allocator    {ProcessMemory.Allocator()}");
             return 0;
         }));
         return cmd;

@@ -11,7 +11,7 @@ namespace DaFormer.Training.Bench;
 public sealed record ModelBenchResult(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string Device, int Threads,
     long Parameters, double? ForwardMs, double? TrainStepMs, double? InferMs, string? InferSize,
-    double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb);
+    double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb, string Allocator);
 
 /// Times the network the way the issue defines the comparison with the original: a training step
 /// (forward in train mode, the original's loss, backward, AdamW step with the DAFormer parameter
@@ -71,7 +71,7 @@ public static class ModelBenchmark
             flops is { } f ? Math.Round(f / 1e9, 1) : null,
             flops is { } f2 && trainMs is { } t ? Math.Round(3 * f2 * batch / (t / 1000) / 1e9, 1) : null,
             inferFlops is { } fi && inferMs is { } ti ? Math.Round(fi / (ti / 1000) / 1e9, 1) : null,
-            Math.Round(ProcessMemory.PeakRssMb(), 0));
+            Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator());
     }
 
     /// Mean milliseconds of `iters` timed runs after one warm-up run.

@@ -9,7 +9,7 @@ namespace DaFormer.Training.Bench;
 
 public sealed record UdaBenchResult(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string Device, int Threads,
-    double DacsIterationMs, double SupervisedStepMs, double Ratio, double PeakRssMb);
+    double DacsIterationMs, double SupervisedStepMs, double Ratio, double PeakRssMb, string Allocator);
 
 /// Times a full DACS iteration (EMA update, source step, FD, teacher pseudo-labels, ClassMix, colour
 /// jitter + blur, mixed step, AdamW step — spec §4.4 with RCS-style labels containing thing classes)
@@ -50,6 +50,6 @@ public static class UdaBenchmark
             opt.step();
         });
         return new UdaBenchResult(spec.Encoder, spec.Head, spec.Channels, crop, batch, iters, device.ToString(), get_num_threads(),
-            Math.Round(dacsMs, 1), Math.Round(supMs, 1), Math.Round(dacsMs / supMs, 2), Math.Round(ProcessMemory.PeakRssMb(), 0));
+            Math.Round(dacsMs, 1), Math.Round(supMs, 1), Math.Round(dacsMs / supMs, 2), Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator());
     }
 }
