@@ -76,8 +76,9 @@ public static class BenchCommand
     {
         if (allocator != "glibc" || device.type != TorchSharp.DeviceType.CPU) return;
         Console.Error.WriteLine("note: measured with glibc malloc, which returns libtorch's large blocks to the kernel and "
-            + "page-faults them back every step (MiT-b0 training step ~1.5x slower). `sudo apt-get install libtcmalloc-minimal4` "
-            + "and ./daformer preloads it (README, \"Performance\").");
+            + "page-faults them back every step (MiT-b0 training step ~1.6x slower). ./daformer preloads tcmalloc when it is "
+            + "installed or can be fetched from the Debian/Ubuntu archive; else `sudo apt-get install libtcmalloc-minimal4` "
+            + "(README, \"Performance\").");
     }
 
     static TorchSharp.torch.Device Setup(ParseResult parse, Option<int> threads)
