@@ -34,9 +34,17 @@ public static class TrainingCheckpoint
             throw new DaFormerError($"{path}: not a training checkpoint (no 'state_dict'); expected latest.pth or iter_N.pth of a run directory.");
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in sd) if (e.Value is Tensor t) tensors[(string)e.Key] = t;
+        const string hint = "The run's config and the checkpoint disagree; resume with the config the run was started with.";
         foreach (var (prefix, module) in modules)
-            StateDictLoader.Load(module, StateDictLoader.WithPrefix(tensors, prefix), path, strict: true,
-                hint: "The run's config and the checkpoint disagree; resume with the config the run was started with.");
+        {
+            var weights = StateDictLoader.WithPrefix(tensors, prefix);
+            // A segmentor that does not fit gets the same message as every other loading path: which
+            // architecture the file's weights do fit, and how to build that one.
+            if (module is Segmentor segmentor && StateDictLoader.Compare(segmentor, weights) is { IsEmpty: false } mismatch)
+                throw new DaFormerError(SegmentorLoading.MismatchMessage(path, $"the '{prefix}*' weights", segmentor.Spec, mismatch,
+                                                                         ArchitectureGuess.ShapesOf(weights)) + " " + hint);
+            StateDictLoader.Load(module, weights, path, strict: true, hint: hint);
+        }
         if (optimizer is not null)
         {
             if (root["optimizer"] is not IDictionary opt)

@@ -1,3 +1,4 @@
+using DaFormer.Model;
 using DaFormer.Model.Checkpoints;
 using DaFormer.Tests.Support;
 using DaFormer.Training.Runs;
@@ -55,5 +56,21 @@ public class TrainingCheckpointTests
         using var c = CheckpointReader.Read(path);
         Assert.True(c.HasOptimizer);
         Assert.Equal(a.state_dict().Count, c.Tensors.Keys.Count(k => k.StartsWith("ema_model.")));
+    }
+
+    [Fact]
+    public void Resuming_into_another_architecture_names_the_one_the_checkpoint_fits()
+    {
+        using var saved = Architectures.Build(new SegmentorSpec("mit_b0", "daformer_sepaspp", Channels: 16));
+        var path = Path.Combine(Paths.NewTempDir(), "latest.pth");
+        TrainingCheckpoint.Save(path, [("model.", saved)], null, new Dictionary<string, object> { ["iter"] = 1L });
+
+        using var other = Architectures.Build(new SegmentorSpec("mit_b0", "daformer_sepaspp", Channels: 32));
+        var e = Assert.Throws<DaFormer.Model.DaFormerError>(() => TrainingCheckpoint.Load(path, [("model.", other)], null));
+        Assert.StartsWith(path, e.Message);
+        Assert.Contains("'model.*' weights", e.Message);
+        Assert.Contains(ArchitectureGuess.Describe(new SegmentorSpec("mit_b0", "daformer_sepaspp", Channels: 16)), e.Message);
+        Assert.Contains("Channels=16", e.Message);
+        Assert.Contains("resume with the config the run was started with", e.Message);
     }
 }
