@@ -3,8 +3,8 @@ using DaFormer.Tests.Support;
 
 namespace DaFormer.Tests.Scripting;
 
-/// `daformer bench model` on a tiny configuration: one JSON line whose figures are consistent with
-/// each other and with the network it names. (Speed itself is measured, never asserted.)
+/// `daformer bench model` on a tiny configuration: one JSON line naming the network, with its parameter
+/// count, positive timings and the malloc in use. (Speed itself is measured, never asserted.)
 [Collection("Console")]
 public class BenchCommandTests
 {
