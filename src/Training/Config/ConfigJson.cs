@@ -24,6 +24,9 @@ public static class ConfigJson
             // `null` only where the record says the field is optional (Rcs?, FeatureDistance?, …).
             RespectNullableAnnotations = true,
         };
+        // Before the general enum converter, which would otherwise claim these two.
+        o.Converters.Add(new ArchitectureNameConverter<Encoder>());
+        o.Converters.Add(new ArchitectureNameConverter<Decoder>());
         o.Converters.Add(new JsonStringEnumConverter());
         o.MakeReadOnly(populateMissingResolver: true);
         return o;

@@ -9,8 +9,8 @@ namespace DaFormer.Training.Config;
 /// one field replaced, exactly like a `with` expression (records are cloned through their
 /// compiler-generated copy method and the init setter is called on the copy). Paths are the
 /// property names (`Optimizer.Lr`, `Data.Rcs.Temperature`; case-insensitive, camelCase works).
-/// Values: numbers (invariant culture, `inf`), booleans (true/false/on/off), enum names (`MitB0`
-/// or the original's `mit_b0`), `null`/`none`/`off` for optional fields, JSON for records and lists
+/// Values: numbers (invariant culture, `inf`), booleans (true/false/on/off), enum names (`MitB0`,
+/// `mit_b0` or the generator's `mitb0`), `null`/`none`/`off` for optional fields, JSON for records and lists
 /// (`[6,7]`, `{"top":15,"bottom":120}`; a list may also be written `6,7`). Setting a field inside an
 /// optional record that is off (`Data.Rcs.Temperature` with RCS off) first turns it on with its
 /// defaults.
@@ -115,6 +115,10 @@ public static class ConfigOverrides
                 "false" or "off" or "no" or "0" => false,
                 _ => throw new DaFormerError(Bad("a boolean (true/false)")),
             };
+        if (t == typeof(Encoder))
+            return ArchitectureNames.TryParse<Encoder>(text, out var e) ? e : throw new DaFormerError(Bad($"an encoder; expected one of {ArchitectureNames.Expected<Encoder>()}"));
+        if (t == typeof(Decoder))
+            return ArchitectureNames.TryParse<Decoder>(text, out var d) ? d : throw new DaFormerError(Bad($"a decode head; expected one of {ArchitectureNames.Expected<Decoder>()}"));
         if (t.IsEnum)
         {
             var key = text.Replace("-", "").Replace("_", "");

@@ -29,8 +29,10 @@ public static class ConfigValidation
         if (!(m.DropoutRatio >= 0 && m.DropoutRatio < 1)) Add("Model.DropoutRatio", $"{F(m.DropoutRatio)} is outside [0, 1)");
         if (!Enum.IsDefined(m.Encoder)) Add("Model.Encoder", $"{m.Encoder} is not an encoder; expected one of {string.Join(", ", Enum.GetValues<Encoder>().Select(e => e.Name()))}");
         if (!Enum.IsDefined(m.Decoder)) Add("Model.Decoder", $"{m.Decoder} is not a decoder; expected one of {string.Join(", ", Enum.GetValues<Decoder>().Select(d => d.Name()))}");
-        else if (m.Decoder.IsDeepLabV2() && m.Encoder.IsMit())
-            Add("Model.Decoder", $"{m.Decoder.Name()} needs the ResNet encoder (r101v1c); the original pairs DeepLabV2 only with ResNets");
+        else if (Enum.IsDefined(m.Encoder) && !ArchitectureNames.Fits(m.Encoder, m.Decoder))
+            Add("Model.Decoder", $"{m.Decoder.Name()} does not fit the encoder {m.Encoder.Name()} (Model.Encoder): the original builds no such model. "
+                + $"{m.Encoder.Name()} takes {string.Join(", ", ArchitectureNames.HeadsFor(m.Encoder).Select(d => d.Name()))}. "
+                + $"Pairings that exist: {ArchitectureNames.Pairings()}");
         if (m.Pretrained is { } pre)
         {
             if (string.IsNullOrWhiteSpace(pre)) Add("Model.Pretrained", "is empty; give a file or null to train from scratch");

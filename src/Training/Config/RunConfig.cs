@@ -17,15 +17,16 @@ public sealed record RunConfig
     public string Name => RunName.Of(this);
 
     /// Encoder and decoder together with what the original generator couples to them: the ImageNet
-    /// weights file, SegFormer's 768 channels on b3…b5, and no weight decay on MiT norms only.
+    /// weights file, the decoder channels of the pairing's base model file (SegFormer 768 on b3…b5,
+    /// UPerNet / DeepLabV3+ / DANet / ISANet 512), and no weight decay on MiT norms only.
     public RunConfig WithArchitecture(Encoder encoder, Decoder decoder) => this with
     {
         Model = Model with
         {
             Encoder = encoder,
             Decoder = decoder,
-            Channels = decoder == Decoder.Segformer && encoder is Encoder.MitB3 or Encoder.MitB4 or Encoder.MitB5 or Encoder.R101V1c ? 768 : 256,
-            Pretrained = encoder.IsMit() ? $"pretrained/{encoder.Name()}.pth" : "pretrained/resnet101_v1c.pth",
+            Channels = ArchitectureNames.DefaultChannels(encoder, decoder),
+            Pretrained = encoder.PretrainedFile(),
         },
         Optimizer = Optimizer with { NoDecayKeys = encoder.IsMit() ? ["norm", "pos_block"] : EquatableList<string>.Empty },
     };

@@ -1,7 +1,8 @@
 namespace DaFormer.Training.Config;
 
-/// Run names derived from the settings, as the original `experiments.py` builds them (spec §6.1):
-/// `<source>2<target>_<uda>[_rcs<T>][_cpl]_<decoder>_<encoder>_<schedule>_s<seed>`, then `.` removed,
+/// Run names derived from the settings, as the original `experiments.py` builds them (`config_from_vars`):
+/// `<source>2<target>_<uda>[_rcs<T>][_cpl]_<architecture>_<backbone>_<schedule>_s<seed>` (architecture =
+/// the head's name, e.g. `sfa_dlv3p_nodbn`; backbone = the generator's key, e.g. `mitb5-del`, `x50-32`), then `.` removed,
 /// `True`→`T`, `False`→`F`, `cityscapes`→`cs`, `synthia`→`syn`, `darkzurich`→`dzur`.
 /// `<uda>` is the original's base-config name (`dacs`, `dacs_fd`, `dacs_fdthings`,
 /// `dacs_a999_fdthings`, `source-only`, `target-only`). Settings the original never varies get a
@@ -12,7 +13,7 @@ public static class RunName
     public static string Of(RunConfig cfg)
     {
         var name = $"{DatasetToken(cfg.Data.Source)}2{DatasetToken(cfg.Data.Target)}_{UdaToken(cfg)}_"
-                 + $"{cfg.Model.Decoder.Name()}_{cfg.Model.Encoder.Name().Replace("_", "")}_{ScheduleToken(cfg.Schedule)}"
+                 + $"{cfg.Model.Decoder.Name()}_{cfg.Model.Encoder.GeneratorName()}_{ScheduleToken(cfg.Schedule)}"
                  + $"_s{cfg.Runtime.Seed}";
         return name.Replace(".", "").Replace("True", "T").Replace("False", "F")
             .Replace("cityscapes", "cs").Replace("synthia", "syn").Replace("darkzurich", "dzur");
@@ -65,14 +66,14 @@ public static class RunName
     };
 }
 
-/// The generator's extra name fields (spec §6.1 `name_dataset`, `name_architecture`, `name_encoder`,
+/// The generator's extra name fields (`name_dataset`, `name_architecture`, `name_encoder`,
 /// `name_decoder`, `name_uda`, `name_opt`), for logs and result tables. Unlike the run name they are
 /// not shortened (`gta2cityscapes`, `adamw_6e-05_pmTrue_poly10warm_1x2_40k`).
 public sealed record RunNameParts(string Dataset, string Architecture, string Encoder, string Decoder, string Uda, string Opt)
 {
     public static RunNameParts Of(RunConfig cfg)
     {
-        var encoder = cfg.Model.Encoder.Name().Replace("_", "");
+        var encoder = cfg.Model.Encoder.GeneratorName();
         var decoder = cfg.Model.Decoder.Name();
         var pmult = cfg.Optimizer.HeadLrMult == 10 ? "True" : cfg.Optimizer.HeadLrMult == 1 ? "False" : PythonFloat.Repr(cfg.Optimizer.HeadLrMult);
         var opt = $"adamw_{PythonFloat.Repr(cfg.Optimizer.Lr)}_pm{pmult}_{RunName.ScheduleToken(cfg.Schedule)}_1x{cfg.Data.BatchSize}_{cfg.Schedule.MaxIters / 1000}k";

@@ -15,8 +15,11 @@ public class ExperimentScriptsTests
     public static TheoryData<string> Scripts()
     {
         var data = new TheoryData<string>();
-        foreach (var f in Directory.GetFiles(Paths.Experiments, "*.csx").Order(StringComparer.Ordinal))
-            data.Add(Path.GetFileName(f));
+        // Top-level scripts and the paper tables in experiments/paper/ (not the `#load`-ed bases).
+        var files = Directory.GetFiles(Paths.Experiments, "*.csx")
+            .Concat(Directory.GetFiles(Path.Combine(Paths.Experiments, "paper"), "*.csx"));
+        foreach (var f in files.Select(f => Path.GetRelativePath(Paths.Experiments, f).Replace('\\', '/')).Order(StringComparer.Ordinal))
+            data.Add(f);
         return data;
     }
 
@@ -42,7 +45,9 @@ public class ExperimentScriptsTests
     public void Resolved_configs_match_the_snapshot(string script)
     {
         var loaded = Load(script);
-        Snapshot.Match(ConfigJson.Serialize(loaded.Configs), SnapshotNameExtension.Create(Path.GetFileNameWithoutExtension(script)));
+        // experiments/paper/exp1_….csx → snapshot "…_paper_exp1_…".
+        var name = Path.ChangeExtension(script, null).Replace('/', '_');
+        Snapshot.Match(ConfigJson.Serialize(loaded.Configs), SnapshotNameExtension.Create(name));
     }
 
     [Fact]

@@ -98,9 +98,26 @@ public class ConfigValidationTests
     }
 
     [Fact]
-    public void DeepLabV2_needs_the_ResNet_encoder()
+    public void A_pairing_the_original_cannot_build_names_both_and_the_pairings_that_exist()
     {
-        var c = Presets.Gta2Cs with { Model = Presets.Gta2Cs.Model with { Decoder = Decoder.Dlv2Red } };
-        Assert.Equal("Model.Decoder", Assert.Single(Problems(c)).Path);
+        // DANet exists only in the original's ResNet-based configs (`danet_r50-d8.py`).
+        var c = Presets.Gta2Cs with { Model = Presets.Gta2Cs.Model with { Decoder = Decoder.DaNodbn } };
+        var p = Assert.Single(Problems(c));
+        Assert.Equal("Model.Decoder", p.Path);
+        Assert.StartsWith("da_nodbn does not fit the encoder mit_b5", p.Message);
+        Assert.Contains("mit_b5 takes daformer_sepaspp,", p.Message);
+        Assert.Contains("Pairings that exist: ", p.Message);
+        Assert.Contains("r101v1c with dlv2red, dlv2, dlv3p_nodbn, da_nodbn, isa_nodbn, segformer", p.Message);
+        Assert.Contains("mitb5-del with sfa_dlv3p_nodbn", p.Message);
+        // The SegFormer adapter needs MiT's list of features: not on a ResNet.
+        var sfa = Presets.Gta2Cs.WithArchitecture(Encoder.R101V1c, Decoder.SfaDlv3pNodbn);
+        Assert.StartsWith("sfa_dlv3p_nodbn does not fit the encoder r101v1c", Assert.Single(Problems(sfa)).Message);
+    }
+
+    [Fact]
+    public void DeepLabV2_fits_both_encoder_families()
+    {
+        Assert.Empty(Problems(Presets.Gta2Cs with { Model = Presets.Gta2Cs.Model with { Decoder = Decoder.Dlv2Red } }));
+        Assert.Empty(Problems(Presets.Gta2Cs.WithArchitecture(Encoder.S200, Decoder.Dlv2)));
     }
 }
