@@ -82,4 +82,14 @@ public class RunNamePartsTests
         Assert.Equal(("daformer_sepaspp_mitb5", "mitb5", "daformer_sepaspp"), (p.Architecture, p.Encoder, p.Decoder));
         Assert.Equal("dacs_a999_fdthings_rcs0.01_cpl", p.Uda);
     }
+
+    [Fact]
+    public void Architecture_is_head_then_the_generators_backbone_key()
+    {
+        // experiments.py: name_architecture = f'{architecture}_{backbone}', name_encoder = backbone.
+        var p = RunNameParts.Of(Presets.Dacs(Presets.Gta2Cs.WithArchitecture(Encoder.MitB5Del, Decoder.SfaDlv3pNodbn)));
+        Assert.Equal(("sfa_dlv3p_nodbn_mitb5-del", "mitb5-del", "sfa_dlv3p_nodbn", "dacs"), (p.Architecture, p.Encoder, p.Decoder, p.Uda));
+        var x = RunNameParts.Of(Presets.TargetOnly(Presets.Gta2Cs.WithArchitecture(Encoder.X101_32, Decoder.Dlv2Red)));
+        Assert.Equal(("dlv2red_x101-32", "x101-32", "target-only"), (x.Architecture, x.Encoder, x.Uda));
+    }
 }
