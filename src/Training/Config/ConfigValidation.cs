@@ -36,6 +36,9 @@ public static class ConfigValidation
         if (m.Pretrained is { } pre)
         {
             if (string.IsNullOrWhiteSpace(pre)) Add("Model.Pretrained", "is empty; give a file or null to train from scratch");
+            else if (ForeignImageNetWeights(m.Encoder, pre) is { } owner)
+                Add("Model.Pretrained", $"{pre} holds the ImageNet weights of {owner.Name()}, not of the encoder {m.Encoder.Name()}; "
+                    + $"use {m.Encoder.PretrainedFile()} (cfg.WithArchitecture sets it with the encoder), or null to train from scratch");
             else if (pathExists is not null && !pathExists(pre))
                 Add("Model.Pretrained", $"{pre} does not exist (put the ImageNet weights there, or set Model.Pretrained = null to train from scratch)");
         }
@@ -144,6 +147,18 @@ public static class ConfigValidation
             else if (ts.Width > tc.Width || ts.Height > tc.Height) Add("Runtime.Test.Stride", $"{ts} is larger than the window {tc} (pixels would be skipped)");
         }
         return p;
+    }
+
+    /// The encoder whose ImageNet file this is, when it is another encoder's (`--set Model.Encoder=s101`
+    /// leaves `pretrained/mit_b5.pth` in place, which would load nothing useful). Other files pass.
+    static Encoder? ForeignImageNetWeights(Encoder encoder, string file)
+    {
+        if (!Enum.IsDefined(encoder)) return null;
+        var name = Path.GetFileName(file);
+        if (name == Path.GetFileName(encoder.PretrainedFile())) return null;
+        foreach (var e in Enum.GetValues<Encoder>())
+            if (Path.GetFileName(e.PretrainedFile()) == name) return e;
+        return null;
     }
 
     static readonly Dictionary<DatasetKind, string[]> Splits = new()

@@ -115,6 +115,18 @@ public class ConfigValidationTests
     }
 
     [Fact]
+    public void Another_encoders_imagenet_weights_are_reported_with_the_right_file()
+    {
+        var c = ConfigOverrides.ApplyAll(Presets.Gta2Cs, ["Model.Encoder=s101", "Model.Decoder=dlv2red"]);
+        var p = Assert.Single(Problems(c));
+        Assert.Equal("Model.Pretrained", p.Path);
+        Assert.Contains("pretrained/mit_b5.pth holds the ImageNet weights of mit_b5, not of the encoder s101; use pretrained/resnest101.pth", p.Message);
+        // mitb5-del is MiT-b5 and loads its weights; a file of one's own naming is not second-guessed.
+        Assert.Empty(Problems(Presets.Gta2Cs.WithArchitecture(Encoder.MitB5Del, Decoder.SfaDlv3pNodbn), _ => true));
+        Assert.Empty(Problems(c with { Model = c.Model with { Pretrained = "weights/my_resnest.pth" } }, _ => true));
+    }
+
+    [Fact]
     public void DeepLabV2_fits_both_encoder_families()
     {
         Assert.Empty(Problems(Presets.Gta2Cs with { Model = Presets.Gta2Cs.Model with { Decoder = Decoder.Dlv2Red } }));
