@@ -31,6 +31,7 @@ public static class ConfigValidation
         if (!Enum.IsDefined(m.Decoder)) Add("Model.Decoder", $"{m.Decoder} is not a decoder; expected one of {string.Join(", ", Enum.GetValues<Decoder>().Select(d => d.Name()))}");
         else if (Enum.IsDefined(m.Encoder) && !ArchitectureNames.Fits(m.Encoder, m.Decoder))
             Add("Model.Decoder", $"{m.Decoder.Name()} does not fit the encoder {m.Encoder.Name()} (Model.Encoder): the original builds no such model. "
+                + $"{m.Decoder.Name()} goes with {string.Join(", ", Enum.GetValues<Encoder>().Where(e => ArchitectureNames.Fits(e, m.Decoder)).Select(e => e.Name()))}; "
                 + $"{m.Encoder.Name()} takes {string.Join(", ", ArchitectureNames.HeadsFor(m.Encoder).Select(d => d.Name()))}. "
                 + $"Pairings that exist: {ArchitectureNames.Pairings()}");
         if (m.Pretrained is { } pre)

@@ -105,13 +105,15 @@ public class ConfigValidationTests
         var p = Assert.Single(Problems(c));
         Assert.Equal("Model.Decoder", p.Path);
         Assert.StartsWith("da_nodbn does not fit the encoder mit_b5", p.Message);
-        Assert.Contains("mit_b5 takes daformer_sepaspp,", p.Message);
+        Assert.Contains("da_nodbn goes with r101v1c, r50v1c, s50, s101, s200, x50-32, x101-32; mit_b5 takes daformer_sepaspp,", p.Message);
         Assert.Contains("Pairings that exist: ", p.Message);
         Assert.Contains("r101v1c with dlv2red, dlv2, dlv3p_nodbn, da_nodbn, isa_nodbn, segformer", p.Message);
         Assert.Contains("mitb5-del with sfa_dlv3p_nodbn", p.Message);
         // The SegFormer adapter needs MiT's list of features: not on a ResNet.
         var sfa = Presets.Gta2Cs.WithArchitecture(Encoder.R101V1c, Decoder.SfaDlv3pNodbn);
-        Assert.StartsWith("sfa_dlv3p_nodbn does not fit the encoder r101v1c", Assert.Single(Problems(sfa)).Message);
+        var sfaMessage = Assert.Single(Problems(sfa)).Message;
+        Assert.StartsWith("sfa_dlv3p_nodbn does not fit the encoder r101v1c", sfaMessage);
+        Assert.Contains("sfa_dlv3p_nodbn goes with mitb5-del;", sfaMessage);
     }
 
     [Fact]
