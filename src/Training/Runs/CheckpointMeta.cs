@@ -1,6 +1,5 @@
 using System.Collections;
 using DaFormer.Training.Config;
-using DaFormer.Training.Data;
 
 namespace DaFormer.Training.Runs;
 
@@ -15,7 +14,8 @@ public static class CheckpointMeta
     /// `+daformer.net` suffix says where the file really comes from (the original writes `+<git hash>`).
     public const string MmcvVersion = "1.3.7", MmsegVersion = "0.16.0+daformer.net";
 
-    public static Dictionary<string, object> Of(RunConfig config, string configJson, long iterationsDone, long nextBatch, long seed, SegDataset classes) =>
+    public static Dictionary<string, object> Of(RunConfig config, string configJson, long iterationsDone, long nextBatch, long seed,
+                                                IReadOnlyList<string> classNames, IReadOnlyList<(byte R, byte G, byte B)> palette) =>
         new()
         {
             ["iter"] = iterationsDone,
@@ -31,8 +31,8 @@ public static class CheckpointMeta
             ["mmcv_version"] = MmcvVersion,
             ["mmseg_version"] = MmsegVersion,
             // A tuple of names and a list of [R, G, B] lists, as mmseg's CityscapesDataset holds them.
-            ["CLASSES"] = classes.ClassNames.Cast<object>().ToArray(),
-            ["PALETTE"] = new ArrayList(classes.Palette.Select(p => new ArrayList { (int)p.R, (int)p.G, (int)p.B }).ToArray()),
+            ["CLASSES"] = classNames.Cast<object>().ToArray(),
+            ["PALETTE"] = new ArrayList(palette.Select(p => new ArrayList { (int)p.R, (int)p.G, (int)p.B }).ToArray()),
         };
 
     /// Python's `time.asctime()` ("Thu Jan  1 00:00:00 1970"), which mmcv writes as `time` (UTC here).

@@ -88,7 +88,7 @@ public static class Trainer
         // paragraph that ends the run, with the last good checkpoint still in place.
         string? Checkpoint(long nextIter, bool interval)
         {
-            var meta = CheckpointMeta.Of(config, configJson, nextIter, loader.NextBatchIndex, seed, data.Validation);
+            var meta = CheckpointMeta.Of(config, configJson, nextIter, loader.NextBatchIndex, seed, data.Validation.ClassNames, data.Validation.Palette);
             var latest = Path.Combine(runDir, RunDirectory.LatestCheckpoint);
             try { TrainingCheckpoint.Save(latest, nets.Prefixed(), optimizer, meta, groups); }
             catch (Exception e) when (CheckpointFiles.IsWriteFailure(e)) { return CheckpointFiles.WriteFailure(latest, e, runDir, lastGood); }

@@ -102,7 +102,7 @@ public static class TrainingCheckpoint
             groups.Add(new Hashtable
             {
                 ["lr"] = g.LearningRate, ["initial_lr"] = g.InitialLearningRate,
-                ["betas"] = new ArrayList { o.beta1 ?? 0.9, o.beta2 ?? 0.999 },
+                ["betas"] = new object[] { o.beta1 ?? 0.9, o.beta2 ?? 0.999 }, // a tuple, as PyTorch stores it
                 ["eps"] = o.eps ?? 1e-8, ["weight_decay"] = o.weight_decay ?? 0.0, ["amsgrad"] = o.amsgrad ?? false,
                 ["params"] = new ArrayList(Enumerable.Range(index, n).ToArray()),
             });
@@ -169,7 +169,7 @@ public static class TrainingCheckpoint
             paramGroups.Add(new Hashtable
             {
                 ["lr"] = live[g].LearningRate, ["initial_lr"] = live[g].InitialLearningRate,
-                ["betas"] = new ArrayList { o.beta1 ?? 0.9, o.beta2 ?? 0.999 },
+                ["betas"] = new object[] { o.beta1 ?? 0.9, o.beta2 ?? 0.999 }, // a tuple, as PyTorch stores it
                 ["eps"] = o.eps ?? 1e-8, ["weight_decay"] = o.weight_decay ?? 0.0, ["amsgrad"] = o.amsgrad ?? false,
                 ["params"] = new ArrayList { i },
             });

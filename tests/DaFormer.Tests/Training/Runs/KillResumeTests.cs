@@ -12,7 +12,8 @@ public class KillResumeTests
 {
     const int MaxIters = 40, CheckpointEvery = 5;
 
-    static Process Start(string script, string workDir, bool resume)
+    /// `daformer run SCRIPT --work-dir DIR [--resume]` as a child process (output discarded).
+    internal static Process Start(string script, string workDir, bool resume)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "daformer.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
