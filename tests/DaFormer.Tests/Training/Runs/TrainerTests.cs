@@ -56,6 +56,35 @@ public class TrainerTests
 }
 
 [Collection(SerialCollection.Name)]
+public class TrainerLogTests
+{
+    [Fact]
+    public void Train_and_val_records_count_iterations_alike_and_every_train_record_has_the_fd_term()
+    {
+        var c = TinyRun.Config(iters: 3);
+        c = c with
+        {
+            Model = c.Model with { Pretrained = Path.Combine(Paths.ParityDir, "mit_b0_imagenet.pth") },
+            Uda = c.Uda with { FeatureDistance = DaFormer.Training.Config.FeatureDistance.Things },
+        };
+        var outcome = Trainer.Run(c, TinyRun.Request(Paths.NewTempDir("work")));
+        Assert.Equal(RunStatus.Completed, outcome.Status);
+        var records = JsonlLog.Read(Path.Combine(outcome.RunDir, "log.jsonl"));
+        var train = records.Where(r => r.GetProperty("mode").GetString() == "train").ToList();
+        Assert.Equal([1L, 2L, 3L], train.Select(r => r.GetProperty("iter").GetInt64()));
+        Assert.Equal(3, records.Single(r => r.GetProperty("mode").GetString() == "val").GetProperty("iter").GetInt64());
+        // With 32² crops the last MiT stage has one cell, rarely ≥ 75 % one thing class: the term is then 0, never missing.
+        Assert.All(train, r => Assert.InRange(r.GetProperty("src.loss_imnet_feat_dist").GetDouble(), 0, 1e3));
+        Assert.All(train, r => Assert.Equal(["backbone", "backbone_no_decay", "head"], r.GetProperty("lr").EnumerateObject().Select(p => p.Name)));
+
+        // The same scalars in TensorBoard, including per-class IoU, step time and memory.
+        var events = System.Text.Encoding.UTF8.GetString(File.ReadAllBytes(Assert.Single(Directory.GetFiles(Path.Combine(outcome.RunDir, "tensorboard")))));
+        foreach (var tag in new[] { "train/src.loss_imnet_feat_dist", "train/mix.decode.loss_seg", "lr/head", "val/mIoU", "val/IoU.road", "time/step_s", "memory/rss_mb" })
+            Assert.Contains(tag, events);
+    }
+}
+
+[Collection(SerialCollection.Name)]
 public class TrainerLeakTests
 {
     [Fact]
