@@ -83,7 +83,7 @@ public static class RunCommand
 
             var outcomes = RunAll(selected, script, where, isResume, resumeDir, parse.GetValue(allowChanges));
 
-            Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
+            Ui.Table("summary", ["#", "run name", "status", "mIoU (%)", "run dir"],
                 outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
                     o.Outcome.FinalMIoUPercent is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
             // Sweeps over seeds: final mIoU per experiment as mean ± sample std (what the synthetic benchmark reports).

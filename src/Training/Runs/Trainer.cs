@@ -220,9 +220,12 @@ public static class Trainer
                 if (request.ScriptText is { } text)
                     AtomicText(Path.Combine(dir, Path.GetFileName(request.ScriptPath ?? "experiment.csx")), text);
             }
-            catch
+            catch (Exception e)
             {
                 runLock.Dispose();
+                RunDirectory.RemoveIfNothingWritten(dir);
+                if (CheckpointFiles.IsWriteFailure(e))
+                    throw new DaFormerError($"--work-dir {request.WorkDirRoot}: cannot write the run directory {dir} ({e.Message}); choose a writable folder with free space.", e);
                 throw;
             }
             return (dir, runLock, []);

@@ -82,6 +82,19 @@ public class TrainerLogTests
         foreach (var tag in new[] { "train/src.loss_imnet_feat_dist", "train/mix.decode.loss_seg", "lr/head", "val/mIoU", "val/IoU.road", "time/step_s", "memory/rss_mb" })
             Assert.Contains(tag, events);
     }
+
+    [Fact]
+    public void An_interrupted_run_reports_its_last_mIoU_in_the_same_percent_as_the_log()
+    {
+        var c = TinyRun.Config(iters: 3);
+        c = c with { Runtime = c.Runtime with { EvalInterval = 2 } };
+        using var cts = new CancellationTokenSource();
+        var outcome = Trainer.Run(c, TinyRun.Request(Paths.NewTempDir("work"), new CallbackObserver(s => { if (s.Iteration == 1) cts.Cancel(); }), cancel: cts.Token));
+        Assert.Equal(RunStatus.Interrupted, outcome.Status);
+        var val = JsonlLog.Read(Path.Combine(outcome.RunDir, "log.jsonl")).Single(r => r.GetProperty("mode").GetString() == "val");
+        Assert.Equal(2, val.GetProperty("iter").GetInt64());
+        Assert.Equal(val.GetProperty("mIoU").GetDouble(), outcome.FinalMIoUPercent!.Value, 9);
+    }
 }
 
 [Collection(SerialCollection.Name)]
