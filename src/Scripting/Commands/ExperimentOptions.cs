@@ -6,8 +6,9 @@ using DaFormer.Training.Config;
 namespace DaFormer.Cli.Commands;
 
 /// The options `run` and `config` share: which script, which of its configs, and command-line
-/// overrides — applied in the order: script → `--set` (in order) → `--seed` → `--work-dir` →
-/// `--device` (only when given explicitly) → `--only`.
+/// overrides — applied in the order: script → `--set` (in order) → `--seed` → `--only`. `--work-dir`
+/// and `--device` say where a run goes and runs, not what it learns: they are part of the run
+/// request, not of the config (so they do not change its hash, and `--resume` finds the run without them).
 sealed class ExperimentOptions
 {
     public readonly Argument<string> Script = new("SCRIPT") { Description = "Experiment script (*.csx) that evaluates to a RunConfig or a sequence of them" };
@@ -20,7 +21,7 @@ sealed class ExperimentOptions
         AllowMultipleArgumentsPerToken = false,
     };
     public readonly Option<int?> Seed = new("--seed") { Description = "Override Runtime.Seed of every config", HelpName = "S" };
-    public readonly Option<string?> WorkDir = new("--work-dir") { Description = "Override Runtime.WorkDirRoot (run directories are created below it)", HelpName = "DIR" };
+    public readonly Option<string?> WorkDir = new("--work-dir") { Description = "Create run directories below DIR (default work_dirs)", HelpName = "DIR" };
 
     public void AddTo(Command cmd)
     {
@@ -38,19 +39,17 @@ sealed class ExperimentOptions
         var script = ExperimentScript.Load(parse.GetValue(Script)!);
         var sets = parse.GetValue(Set) ?? [];
         var seed = parse.GetValue(Seed);
-        var workDir = parse.GetValue(WorkDir);
-        var deviceResult = parse.GetResult(CommonOptions.Device);
-        var device = deviceResult is { Implicit: false } ? parse.GetValue(CommonOptions.Device) : null;
         var configs = script.Configs.Select((c, i) =>
         {
             c = ConfigOverrides.ApplyAll(c, sets);
             if (seed is { } s) c = c.WithSeed(s);
-            if (workDir is not null) c = c with { Runtime = c.Runtime with { WorkDirRoot = workDir } };
-            if (device is not null) c = c with { Runtime = c.Runtime with { Device = device } };
             return (i, c);
         }).ToList();
         return (script, configs);
     }
+
+    /// `--work-dir` (default work_dirs).
+    public string WorkDirRoot(ParseResult parse) => parse.GetValue(WorkDir) is { Length: > 0 } w ? w : "work_dirs";
 
     /// Applies `--only`: an index (0-based) or a run name.
     public IReadOnlyList<(int Index, RunConfig Config)> Select(ParseResult parse, IReadOnlyList<(int Index, RunConfig Config)> all) =>

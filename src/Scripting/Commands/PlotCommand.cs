@@ -7,8 +7,9 @@ using SixLabors.ImageSharp.Processing;
 
 namespace DaFormer.Cli.Commands;
 
-/// `daformer plot RUN_DIR [--out curves.png]`: losses, learning rates, pseudo-label confidence and
-/// validation mIoU over iterations, as a 2×2 grid PNG.
+/// `daformer plot RUN_DIR [--out curves.png]`: losses, learning rates per parameter group,
+/// pseudo-label confidence and validation mIoU (%) over iterations, as a 2×2 grid PNG. A run
+/// directory without log records is an error (exit 1), not an empty picture.
 public static class PlotCommand
 {
     const int PanelW = 800, PanelH = 480;
@@ -22,6 +23,7 @@ public static class PlotCommand
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var runDir = parse.GetValue(dir)!;
+            if (!Directory.Exists(runDir)) throw new DaFormerError($"{runDir}: no such run directory.");
             var curves = TrainingCurves.Read(Path.Combine(runDir, "log.jsonl"));
             var path = parse.GetValue(output) ?? Path.Combine(runDir, "curves.png");
             Render(curves, path);

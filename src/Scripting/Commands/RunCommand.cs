@@ -25,10 +25,15 @@ public static class RunCommand
             Arity = ArgumentArity.ZeroOrOne,
             HelpName = "RUN_DIR",
         };
+        var allowChanges = new Option<bool>("--allow-changes")
+        {
+            Description = "With --resume: continue even though the config differs from the run's config.json (the change is recorded in the run directory)",
+        };
         var emitSlurm = new Option<string?>("--emit-slurm") { Description = "Write a Slurm job-array script (task k runs --only k) to FILE; train nothing", HelpName = "FILE" };
         cmd.Options.Add(dryRun);
         cmd.Options.Add(list);
         cmd.Options.Add(resume);
+        cmd.Options.Add(allowChanges);
         cmd.Options.Add(emitSlurm);
 
         cmd.SetAction(parse => Guard.Run(() =>
@@ -61,6 +66,7 @@ public static class RunCommand
             }
 
             RequireValid(selected, ConfigValidation.FileSystem);
+            var where = new Where(exp.WorkDirRoot(parse), DeviceOf(parse));
             var resumeDir = parse.GetValue(resume);
             if (resumeDir is not null && selected.Count != 1)
                 throw new DaFormerError($"--resume {resumeDir}: a run directory belongs to one config, but {selected.Count} are selected; add --only N");
@@ -69,24 +75,24 @@ public static class RunCommand
             {
                 Ui.Table($"dry run — {selected.Count} valid config{(selected.Count == 1 ? "" : "s")}, nothing trained", ["#", "run name", "mode", "iters", "device", "work dir"],
                     selected.Select(x => (IReadOnlyList<string>)[x.Index.ToString(CultureInfo.InvariantCulture), x.Config.Name, ModeName(x.Config),
-                        x.Config.Schedule.MaxIters.ToString(CultureInfo.InvariantCulture), x.Config.Runtime.Device, x.Config.Runtime.WorkDirRoot]));
+                        x.Config.Schedule.MaxIters.ToString(CultureInfo.InvariantCulture), where.Device.ToString(), where.WorkDirRoot]));
                 return 0;
             }
+            var isResume = parse.GetResult(resume) is not null;
+            if (parse.GetValue(allowChanges) && !isResume) throw new DaFormerError("--allow-changes applies to --resume only; a new run simply uses the new config.");
 
-            var outcomes = RunAll(selected, script, resume: parse.GetResult(resume) is not null, resumeDir);
+            var outcomes = RunAll(selected, script, where, isResume, resumeDir, parse.GetValue(allowChanges));
 
-            Ui.Table("summary", ["#", "run name", "status", "mIoU", "run dir"],
+            Ui.Table("summary", ["#", "run name", "status", "mIoU (%)", "run dir"],
                 outcomes.Select(o => (IReadOnlyList<string>)[o.Index.ToString(CultureInfo.InvariantCulture), o.Name, o.Outcome.Status.ToString().ToLowerInvariant(),
-                    o.Outcome.FinalMIoU is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
+                    o.Outcome.FinalMIoUPercent is { } m ? m.ToString("F2", CultureInfo.InvariantCulture) : "-", o.Outcome.RunDir.Length > 0 ? o.Outcome.RunDir : o.Outcome.Message ?? ""]));
             // Sweeps over seeds: final mIoU per experiment as mean ± sample std (what the synthetic benchmark reports).
             var completed = outcomes.Where(o => o.Outcome.Status == RunStatus.Completed && o.Outcome.RunDir.Length > 0).ToList();
             if (completed.Count > 1)
-                Ui.Table("grouped over seeds (mean ± std)", ["experiment", "runs", "final mIoU", "best mIoU"],
-                    DaFormer.Training.Reports.RunComparison.Group(completed.Select(o => DaFormer.Training.Reports.RunComparison.Read(o.Outcome.RunDir)))
-                        .Select(g => (IReadOnlyList<string>)[g.Group, g.Runs.ToString(CultureInfo.InvariantCulture),
-                            DaFormer.Training.Reports.RunComparison.Format(g.FinalMean, g.FinalStd), DaFormer.Training.Reports.RunComparison.Format(g.BestMean, g.BestStd)]));
+                CompareCommand.GroupTable("grouped over seeds (mean ± std)",
+                    DaFormer.Training.Reports.RunComparison.Group(completed.Select(o => DaFormer.Training.Reports.RunComparison.Read(o.Outcome.RunDir))));
             // A single run ends with its target score as the last line (what the quickstart promises).
-            if (outcomes.Count == 1 && outcomes[0].Outcome.FinalMIoU is { } final)
+            if (outcomes.Count == 1 && outcomes[0].Outcome.FinalMIoUPercent is { } final)
                 Console.WriteLine($"target mIoU: {final.ToString("F2", CultureInfo.InvariantCulture)}");
             return outcomes.All(o => o.Outcome.Status == RunStatus.Completed) ? 0 : 1;
         }));
@@ -97,7 +103,7 @@ public static class RunCommand
     /// asks the running trainer to checkpoint and return, and no further config of the sweep starts;
     /// a second Ctrl-C ends the process the usual way.
     static List<(int Index, string Name, RunOutcome Outcome)> RunAll(
-        IReadOnlyList<(int Index, RunConfig Config)> selected, Scripts.LoadedScript script, bool resume, string? resumeDir)
+        IReadOnlyList<(int Index, RunConfig Config)> selected, Scripts.LoadedScript script, Where where, bool resume, string? resumeDir, bool allowChanges)
     {
         var scriptText = script.CombinedText();
         var outcomes = new List<(int Index, string Name, RunOutcome Outcome)>();
@@ -124,14 +130,15 @@ public static class RunCommand
                 try
                 {
                     var request = new RunRequest(
-                        WorkDirRoot: config.Runtime.WorkDirRoot,
-                        Device: DeviceSpec.Parse(config.Runtime.Device),
+                        WorkDirRoot: where.WorkDirRoot,
+                        Device: where.Device,
                         Resume: resume,
                         ResumeDir: resumeDir,
                         ScriptPath: script.Path,
                         ScriptText: scriptText,
                         Observer: new ConsoleRunObserver(Math.Max(1, config.Runtime.LogInterval)),
-                        Cancel: interrupt.Token);
+                        Cancel: interrupt.Token,
+                        AllowChanges: allowChanges);
                     outcome = Trainer.Run(config, request);
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
@@ -149,6 +156,15 @@ public static class RunCommand
             Console.CancelKeyPress -= onCancel;
         }
         return outcomes;
+    }
+
+    /// Where the runs go and run: `--work-dir` and `--device` (the run request, not the config).
+    sealed record Where(string WorkDirRoot, DeviceSpec Device);
+
+    static DeviceSpec DeviceOf(ParseResult parse)
+    {
+        try { return CommonOptions.DeviceOf(parse); }
+        catch (ArgumentException) { throw new DaFormerError($"--device {parse.GetValue(CommonOptions.Device)}: not a device; expected auto, cpu, cuda or cuda:N."); }
     }
 
     /// Validates every config; prints each problem (with the config's index and name) and refuses to

@@ -42,12 +42,31 @@ public static class ConfigJson
     {
         try
         {
-            return JsonSerializer.Deserialize<RunConfig>(json, Options)
+            return JsonSerializer.Deserialize<RunConfig>(WithoutLegacyFields(json), Options)
                    ?? throw new DaFormerError($"{source}: the JSON is null; expected a run config object.");
         }
         catch (JsonException e)
         {
             throw new DaFormerError($"{source}: not a valid run config ({e.Path}): {e.Message}", e);
         }
+    }
+
+    /// Fields that older run directories' config.json files hold but configs no longer have:
+    /// `runtime.device` and `runtime.workDirRoot` moved to the run request (`--device`, `--work-dir`).
+    public static IReadOnlyList<string> LegacyFields { get; } = ["runtime.device", "runtime.workDirRoot"];
+
+    /// The JSON with the legacy fields removed, so old run directories still load.
+    public static string WithoutLegacyFields(string json)
+    {
+        System.Text.Json.Nodes.JsonNode? root;
+        try { root = System.Text.Json.Nodes.JsonNode.Parse(json); }
+        catch (JsonException) { return json; } // the deserializer reports the syntax error with its position
+        var changed = false;
+        foreach (var path in LegacyFields)
+        {
+            var dot = path.IndexOf('.');
+            if (root is System.Text.Json.Nodes.JsonObject o && o[path[..dot]] is System.Text.Json.Nodes.JsonObject parent) changed |= parent.Remove(path[(dot + 1)..]);
+        }
+        return changed ? root!.ToJsonString() : json;
     }
 }

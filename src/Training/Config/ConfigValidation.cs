@@ -133,14 +133,11 @@ public static class ConfigValidation
         // ---- Runtime
         var rt = cfg.Runtime;
         if (rt.Seed < 0) Add("Runtime.Seed", $"{rt.Seed} must be ≥ 0");
-        try { DeviceSpec.Parse(rt.Device); }
-        catch (ArgumentException) { Add("Runtime.Device", $"'{rt.Device}' is not a device; expected auto, cpu, cuda or cuda:N"); }
         if (rt.EvalInterval < 1) Add("Runtime.EvalInterval", $"{rt.EvalInterval} must be ≥ 1");
         if (rt.CheckpointInterval < 1) Add("Runtime.CheckpointInterval", $"{rt.CheckpointInterval} must be ≥ 1");
         if (rt.KeepCheckpoints < 1) Add("Runtime.KeepCheckpoints", $"{rt.KeepCheckpoints} must be ≥ 1");
         if (rt.LogInterval < 1) Add("Runtime.LogInterval", $"{rt.LogInterval} must be ≥ 1");
         if (rt.DebugImageInterval < 1) Add("Runtime.DebugImageInterval", $"{rt.DebugImageInterval} must be ≥ 1");
-        if (string.IsNullOrWhiteSpace(rt.WorkDirRoot)) Add("Runtime.WorkDirRoot", "is empty");
         if (rt.Test.Mode == TestMode.Slide)
         {
             if (rt.Test.Crop is not { Width: > 0, Height: > 0 } tc) Add("Runtime.Test.Crop", "slide mode needs a positive window size");

@@ -6,7 +6,7 @@ public enum TestMode
 {
     /// Whole-image inference at the validation scale (DAFormer).
     [JsonStringEnumMemberName("whole")] Whole,
-    /// Sliding window of `Crop` with `Stride` (HRDA/MIC), spec §2.5.
+    /// Sliding window of `Crop` with `Stride` (HRDA/MIC: `test_cfg mode='slide'`).
     [JsonStringEnumMemberName("slide")] Slide,
 }
 
@@ -22,12 +22,13 @@ public sealed record TestConfig
     public static TestConfig Slide(ImageSize crop, ImageSize stride) => new() { Mode = TestMode.Slide, Crop = crop, Stride = stride };
 }
 
-/// Everything about running that does not change what is learnt — except the seed (spec §4.3).
+/// How an experiment is evaluated, checkpointed and logged, and its seed (the original's runtime
+/// settings of `configs/daformer/*.py`). Where it runs — the device and the work dir — is not part of
+/// the experiment: `--device` and `--work-dir` go to the run request, so the same experiment has the
+/// same config (and run-directory hash) on any machine.
 public sealed record RuntimeConfig
 {
     public int Seed { get; init; } = 0;
-    /// `auto`, `cpu`, `cuda`, `cuda:N`; the command line's `--device` overrides it.
-    public string Device { get; init; } = "auto";
     /// Evaluate the student every N iterations (the generator uses max_iters / 10).
     public int EvalInterval { get; init; } = 4000;
     /// Write an interval checkpoint every N iterations (the original: only at the end).
@@ -37,7 +38,5 @@ public sealed record RuntimeConfig
     public int LogInterval { get; init; } = 50;
     /// DACS debug image grids every N iterations (`debug_img_interval`).
     public int DebugImageInterval { get; init; } = 1000;
-    /// Run directories are created below this folder.
-    public string WorkDirRoot { get; init; } = "work_dirs";
     public TestConfig Test { get; init; } = TestConfig.Whole;
 }

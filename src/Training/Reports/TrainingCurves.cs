@@ -13,9 +13,14 @@ public sealed record TrainingCurves(IReadOnlyList<Series> Losses, IReadOnlyList<
 {
     public static TrainingCurves Read(string logPath)
     {
-        if (!File.Exists(logPath)) throw new DaFormerError($"{logPath}: not found; expected the log.jsonl of a run directory.");
-        return FromRecords(JsonlLog.Read(logPath));
+        if (!File.Exists(logPath)) throw new DaFormerError($"{logPath}: not found; expected the log.jsonl of a run directory (`daformer plot RUN_DIR`).");
+        var curves = FromRecords(JsonlLog.Read(logPath));
+        if (curves.IsEmpty)
+            throw new DaFormerError($"{logPath}: the log holds no training or evaluation records yet (the run stopped before its first logged iteration); nothing to plot.");
+        return curves;
     }
+
+    public bool IsEmpty => Losses.Count == 0 && LearningRates.Count == 0 && PseudoConfidence is null && ValidationMiou is null;
 
     public static TrainingCurves FromRecords(IReadOnlyList<JsonElement> records)
     {
@@ -24,13 +29,42 @@ public sealed record TrainingCurves(IReadOnlyList<Series> Losses, IReadOnlyList<
         var lossNames = train.SelectMany(r => r.EnumerateObject().Select(p => p.Name))
             .Where(n => n.Contains("loss") && n != "loss").Distinct().OrderBy(n => n, StringComparer.Ordinal).ToList();
         var losses = lossNames.Select(n => Collect(n, train, r => Number(r, n))).Where(s => s.Values.Count > 0).ToList();
-        var groups = train.Select(r => r.TryGetProperty("lr", out var lr) && lr.ValueKind == JsonValueKind.Array ? lr.GetArrayLength() : 0).DefaultIfEmpty(0).Max();
-        var lrs = Enumerable.Range(0, groups).Select(g => Collect(g == 0 ? "lr (backbone)" : g == 1 ? "lr (head)" : $"lr (group {g})", train,
-            r => r.TryGetProperty("lr", out var lr) && lr.ValueKind == JsonValueKind.Array && lr.GetArrayLength() > g ? lr[g].GetDouble() : null)).ToList();
+        var lrs = LearningRateSeries(train);
         var conf = Collect("pseudo-label confidence", train, r => Number(r, "pseudo_conf"));
-        var miou = Collect("val mIoU (%)", val, r => Number(r, "mIoU") * 100);
+        var miou = Collect("val mIoU (%)", val, r => Number(r, "mIoU") is null ? null : RunComparison.MIoUPercent(r));
         return new TrainingCurves(losses, lrs, conf.Values.Count > 0 ? conf : null, miou.Values.Count > 0 ? miou : null);
     }
+
+    /// One series per parameter group. Records hold `lr` as {group label: rate}; logs written before
+    /// held a list in the trainer's group order, which for MiT is backbone, backbone no-decay (norms),
+    /// head, and for ResNet (no norm-named parameters) backbone, head.
+    static IReadOnlyList<Series> LearningRateSeries(IReadOnlyList<JsonElement> train)
+    {
+        var labels = new List<string>();
+        foreach (var r in train)
+            if (r.TryGetProperty("lr", out var lr))
+            {
+                if (lr.ValueKind == JsonValueKind.Object)
+                    foreach (var p in lr.EnumerateObject()) { if (!labels.Contains(p.Name)) labels.Add(p.Name); }
+                else if (lr.ValueKind == JsonValueKind.Array)
+                    foreach (var l in LegacyLabels(lr.GetArrayLength())) if (!labels.Contains(l)) labels.Add(l);
+            }
+        return labels.Select(label => Collect($"lr ({label.Replace('_', ' ').Replace("no decay", "no-decay")})", train, r =>
+        {
+            if (!r.TryGetProperty("lr", out var lr)) return null;
+            if (lr.ValueKind == JsonValueKind.Object) return lr.TryGetProperty(label, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
+            if (lr.ValueKind != JsonValueKind.Array) return null;
+            var g = LegacyLabels(lr.GetArrayLength()).IndexOf(label);
+            return g >= 0 ? lr[g].GetDouble() : null;
+        })).Where(s => s.Values.Count > 0).ToList();
+    }
+
+    static List<string> LegacyLabels(int count) => count switch
+    {
+        3 => ["backbone", "backbone_no_decay", "head"],
+        2 => ["backbone", "head"],
+        _ => Enumerable.Range(0, count).Select(g => $"group {g}").ToList(),
+    };
 
     static string? Mode(JsonElement r) => r.TryGetProperty("mode", out var m) ? m.GetString() : null;
 

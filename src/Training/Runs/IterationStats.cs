@@ -11,7 +11,7 @@ public sealed record IterationStats(
     double DataWaitMs)
 {
     /// The total loss as the original's `_parse_losses` sums it: every term whose key contains "loss".
-    /// A term that is NaN only because no FD cell was selected is recorded as null upstream and skipped.
+    /// The FD term of an iteration without a selected thing-class cell is 0 (the original's is NaN).
     public double Total => Losses.Where(kv => kv.Key.Contains("loss")).Sum(kv => kv.Value);
 }
 
@@ -21,8 +21,9 @@ public interface IRunObserver
     void RunStarted(string runName, string runDir, long startIteration, long maxIterations);
     void Iteration(IterationStats stats, TimeSpan? eta);
     void Message(string text);
-    void Evaluated(long iteration, double miou, string table);
-    void RunFinished(string runDir, long iterations, double? finalMiou);
+    /// An evaluation after `iteration` completed iterations; mIoU in percent (NaN if undefined).
+    void Evaluated(long iteration, double miouPercent, string table);
+    void RunFinished(string runDir, long iterations, double? finalMiouPercent);
 }
 
 /// Pure helpers for progress lines.

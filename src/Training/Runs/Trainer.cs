@@ -17,64 +17,103 @@ namespace DaFormer.Training.Runs;
 /// alone does I/O: the run directory, log.jsonl, evaluation, checkpoints and progress.
 public static class Trainer
 {
+    /// Trains `config` in a run directory this call owns for its whole duration (see RunLock): a new
+    /// one, or with `request.Resume` the run's existing one. A fresh run that fails before writing a
+    /// checkpoint or a log record leaves no directory behind.
     public static RunOutcome Run(RunConfig config, RunRequest request)
     {
         var device = TorchRuntime.Resolve(request.Device);
         var configJson = ConfigJson.Serialize(config);
         var observer = request.Observer ?? NullObserver.Instance;
-        var (runDir, resumeFrom) = PrepareRunDirectory(config, request, configJson);
+        var (runDir, runLock, changes) = ClaimRunDirectory(config, request, configJson);
+        using (runLock)
+        {
+            RunOutcome outcome;
+            try { outcome = Train(config, request, runDir, configJson, changes, device, observer); }
+            catch
+            {
+                if (!request.Resume) RunDirectory.RemoveIfNothingWritten(runDir);
+                throw;
+            }
+            if (outcome.Status == RunStatus.Failed && !request.Resume && RunDirectory.RemoveIfNothingWritten(runDir))
+                outcome = outcome with { RunDir = "" };
+            return outcome;
+        }
+    }
+
+    static RunOutcome Train(RunConfig config, RunRequest request, string runDir, string configJson,
+                            IReadOnlyList<ConfigChange> changes, Device device, IRunObserver observer)
+    {
+        var resumeFrom = request.Resume ? Path.Combine(runDir, RunDirectory.LatestCheckpoint) : null;
         var seed = (long)config.Runtime.Seed;
         var data = DataSetup.OpenAll(config, observer.Message);
 
         using var nets = Networks.Create(config, device, seed);
         var groups = ParameterGroups.Build(nets.Student.named_parameters().Select(p => (p.name, p.parameter)));
+        var groupLabels = groups.Select(g => g.Label).ToList();
         var o = config.Optimizer;
         using var optimizer = ParameterGroups.CreateAdamW(groups, o.Lr, o.Beta1, o.Beta2, o.WeightDecay, o.Eps);
 
         long start = 0, startBatch = 0;
+        (long Iteration, string Path)? lastGood = null;
         if (resumeFrom is not null)
         {
-            var meta = TrainingCheckpoint.Load(resumeFrom, nets.Prefixed(), optimizer);
+            var meta = TrainingCheckpoint.Load(resumeFrom, nets.Prefixed(), optimizer, groups);
             start = Convert.ToInt64(meta["iter"]);
             startBatch = Convert.ToInt64(meta["batch"]);
+            lastGood = (start, resumeFrom);
             observer.Message($"resumed from {resumeFrom} at iteration {start}");
         }
 
         var maxIters = config.Schedule.MaxIters;
         observer.RunStarted(config.Name, runDir, start, maxIters);
-        using var log = new JsonlLog(Path.Combine(runDir, "log.jsonl"), truncateAfterIteration: start - 1);
-        var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(runDir, "tensorboard"));
+        // Records are 1-based (iter = iterations completed), so those up to `start` belong to the checkpoint.
+        using var log = new JsonlLog(Path.Combine(runDir, "log.jsonl"), truncateAfterIteration: start);
+        using var board = new TensorBoardLog(Path.Combine(runDir, "tensorboard"));
+        if (changes.Count > 0) RecordConfigChanges(runDir, configJson, log, start, changes, observer);
         using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
         var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
         var dacs = DacsSettingsOf(config);
         var recent = new Queue<double>();
-        double? lastMiou = null;
-        var lastGood = start;
+        double? lastMiouPercent = null;
         var waitBefore = loader.DataWaitMs;
 
-        void Checkpoint(long nextIter, bool interval)
+        void Log(Dictionary<string, object?> record, long step)
         {
-            var meta = new Dictionary<string, object>
-            {
-                ["iter"] = nextIter, ["batch"] = loader.NextBatchIndex, ["seed"] = seed, ["run_name"] = config.Name,
-                ["config"] = configJson, ["time"] = DateTime.UtcNow.ToString("O"), ["daformer_net"] = "1",
-            };
+            log.Write(record);
+            foreach (var (tag, value) in TrainingRecords.Scalars(record)) board.Scalar(tag, value, step);
+        }
+
+        // Writes latest.pth (and iter_N.pth) atomically; on a refusing file system returns the
+        // paragraph that ends the run, with the last good checkpoint still in place.
+        string? Checkpoint(long nextIter, bool interval)
+        {
+            var meta = CheckpointMeta.Of(config, configJson, nextIter, loader.NextBatchIndex, seed, data.Validation.ClassNames, data.Validation.Palette);
             var latest = Path.Combine(runDir, RunDirectory.LatestCheckpoint);
-            TrainingCheckpoint.Save(latest, nets.Prefixed(), optimizer, meta);
-            if (interval)
-            {
-                File.Copy(latest, Path.Combine(runDir, $"iter_{nextIter}.pth"), overwrite: true);
-                PruneIntervalCheckpoints(runDir, config.Runtime.KeepCheckpoints);
-            }
+            try { TrainingCheckpoint.Save(latest, nets.Prefixed(), optimizer, meta, groups); }
+            catch (Exception e) when (CheckpointFiles.IsWriteFailure(e)) { return CheckpointFiles.WriteFailure(latest, e, runDir, lastGood); }
+            lastGood = (nextIter, latest);
+            if (!interval) return null;
+            var copy = Path.Combine(runDir, $"iter_{nextIter}.pth");
+            try { CheckpointFiles.CopyAtomic(latest, copy); }
+            catch (Exception e) when (CheckpointFiles.IsWriteFailure(e)) { return CheckpointFiles.WriteFailure(copy, e, runDir, lastGood); }
+            PruneIntervalCheckpoints(runDir, config.Runtime.KeepCheckpoints);
+            return null;
+        }
+
+        RunOutcome Failed(string message)
+        {
+            observer.Message(message);
+            return new RunOutcome(runDir, RunStatus.Failed, lastMiouPercent, message);
         }
 
         for (var i = start; i < maxIters; i++)
         {
             if (request.Cancel.IsCancellationRequested)
             {
-                Checkpoint(i, interval: false);
+                if (Checkpoint(i, interval: false) is { } failure) return Failed(failure);
                 observer.Message($"interrupted: checkpoint written at iteration {i}; continue with --resume {runDir}");
-                return new RunOutcome(runDir, RunStatus.Interrupted, lastMiou, $"interrupted at iteration {i}");
+                return new RunOutcome(runDir, RunStatus.Interrupted, lastMiouPercent, $"interrupted at iteration {i}");
             }
             var clock = Stopwatch.StartNew();
             IterationStats stats;
@@ -107,10 +146,7 @@ public static class Trainer
                 else losses = SupervisedStep.Run(nets.Student, src, gt);
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
                 if (Progress.NonFinite(stats) is { } problem)
-                {
-                    observer.Message(problem);
-                    return new RunOutcome(runDir, RunStatus.Failed, lastMiou, problem + $" Last good checkpoint: iteration {lastGood}.");
-                }
+                    return Failed(problem + " " + LastGoodSentence(lastGood));
                 optimizer.step();
             }
             var ms = clock.Elapsed.TotalMilliseconds;
@@ -118,45 +154,32 @@ public static class Trainer
             recent.Enqueue(ms);
             if (recent.Count > 20) recent.Dequeue();
             observer.Iteration(stats, Progress.Eta(i + 1, maxIters, recent.ToList()));
-            if ((i + 1) % config.Runtime.LogInterval == 0 || i == start)
-            {
-                log.Write(TrainRecord(stats));
-                Board(board, stats);
-            }
-
             var done = i + 1;
+            if (done % config.Runtime.LogInterval == 0 || i == start)
+                Log(TrainingRecords.Train(stats, groupLabels, ProcessMemory.RssMb()), done);
+
             if (done % config.Runtime.EvalInterval == 0 || done == maxIters)
             {
-                var (miou, record, table) = Evaluate(nets.Student, validation, config, device, observer);
-                record["iter"] = done;
-                log.Write(record);
-                observer.Evaluated(done, miou, table);
-                board.add_scalar("val/mIoU", (float)(100 * miou), (int)done);
-                lastMiou = miou;
+                var (metrics, table) = Evaluate(nets.Student, validation, config, device);
+                lastMiouPercent = TrainingRecords.Percent(metrics.MIoU);
+                Log(TrainingRecords.Val(done, metrics, data.Validation.ClassNames), done);
+                observer.Evaluated(done, lastMiouPercent ?? double.NaN, table);
                 nets.Student.train();
             }
             if (done % config.Runtime.CheckpointInterval == 0 || done == maxIters)
-            {
-                Checkpoint(done, interval: done % config.Runtime.CheckpointInterval == 0);
-                lastGood = done;
-            }
+                if (Checkpoint(done, interval: done % config.Runtime.CheckpointInterval == 0) is { } failure)
+                    return Failed(failure);
         }
-        observer.RunFinished(runDir, maxIters, lastMiou);
-        return new RunOutcome(runDir, RunStatus.Completed, lastMiou is { } m ? 100 * m : null);
+        observer.RunFinished(runDir, maxIters, lastMiouPercent);
+        return new RunOutcome(runDir, RunStatus.Completed, lastMiouPercent);
     }
+
+    static string LastGoodSentence((long Iteration, string Path)? lastGood) => lastGood is { } g
+        ? $"The last good checkpoint, {g.Path} (iteration {g.Iteration}), is intact."
+        : "No checkpoint of this run had been written yet.";
 
     static double LearningRate(ScheduleConfig s, double baseLr, int iter) =>
         PolySchedule.LearningRate(baseLr, iter, s.MaxIters, s.Power, s.MinLr, s.Warmup?.Iters ?? 0, s.Warmup?.Ratio ?? 1e-6);
-
-    /// TensorBoard scalars: every loss term, the learning rate per group and the pseudo-label confidence.
-    static void Board(TorchSharp.Modules.SummaryWriter board, IterationStats s)
-    {
-        var step = (int)s.Iteration;
-        foreach (var (k, v) in s.Losses) board.add_scalar($"train/{k}", (float)v, step);
-        board.add_scalar("train/loss", (float)s.Total, step);
-        for (var g = 0; g < s.LearningRates.Count; g++) board.add_scalar($"lr/group{g}", (float)s.LearningRates[g], step);
-        if (s.PseudoConfidence is { } c) board.add_scalar("train/pseudo_conf", (float)c, step);
-    }
 
     public static DacsSettings DacsSettingsOf(RunConfig c) => new(
         EmaAlpha: c.Uda.EmaAlpha,
@@ -171,54 +194,82 @@ public static class Trainer
         FdMinRatio: c.Uda.FeatureDistance?.MinRatio ?? 0.75,
         NumClasses: c.Model.NumClasses);
 
-    static Dictionary<string, object?> TrainRecord(IterationStats s)
-    {
-        var r = new Dictionary<string, object?> { ["iter"] = s.Iteration, ["mode"] = "train", ["lr"] = s.LearningRates };
-        foreach (var (k, v) in s.Losses) r[k] = v;
-        r["loss"] = s.Total;
-        if (s.PseudoConfidence is { } c) r["pseudo_conf"] = c;
-        r["time"] = s.StepMs / 1000.0;
-        r["data_time"] = s.DataWaitMs / 1000.0;
-        r["memory_mb"] = Math.Round(ProcessMemory.RssMb(), 1);
-        return r;
-    }
-
-    /// Evaluates the student on the validation set (eval mode, whole/slide as configured).
-    public static (double Miou, Dictionary<string, object?> Record, string Table) Evaluate(
-        Segmentor model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device, IRunObserver observer)
+    /// Evaluates the student on the validation set (eval mode, whole/slide as configured): the
+    /// metrics (fractions) and the per-class table (percentages) that is printed.
+    public static (SegMetrics Metrics, string Table) Evaluate(
+        Segmentor model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device)
     {
         var mode = cfg.Runtime.Test.Mode == TestMode.Slide && cfg.Runtime.Test.Crop is { } c && cfg.Runtime.Test.Stride is { } s
             ? new InferenceMode(true, (c.Height, c.Width), (s.Height, s.Width)) : InferenceMode.Whole;
         var samples = EvalSamples.Enumerate(validation.Data, validation.ScaleA, validation.ScaleB)
             .Select(e => (e.Image, e.GroundTruth, e.Files.ImagePath));
-        var result = Evaluator.Run(model, samples, mode, device);
-        var m = result.Metrics;
-        var names = validation.Data.ClassNames;
-        var record = new Dictionary<string, object?> { ["mode"] = "val", ["mIoU"] = m.MIoU, ["mAcc"] = m.MAcc, ["aAcc"] = m.AAcc };
-        for (var k = 0; k < m.IoU.Length && k < names.Count; k++)
-        {
-            record[$"IoU.{names[k]}"] = double.IsNaN(m.IoU[k]) ? null : m.IoU[k];
-            record[$"Acc.{names[k]}"] = double.IsNaN(m.Acc[k]) ? null : m.Acc[k];
-        }
-        var table = EvaluationTable.Format(names, m, cfg.Data.Source.Kind == DatasetKind.Synthia);
-        return (m.MIoU, record, table);
+        var m = Evaluator.Run(model, samples, mode, device).Metrics;
+        return (m, EvaluationTable.Format(validation.Data.ClassNames, m, cfg.Data.Source.Kind == DatasetKind.Synthia));
     }
 
-    static (string RunDir, string? ResumeFrom) PrepareRunDirectory(RunConfig config, RunRequest request, string configJson)
+    /// A new locked run directory (config.json and the script written), or for `--resume` the run's
+    /// directory, locked, cleared of dead writers' temporary files and checked against the config.
+    static (string RunDir, RunLock Lock, IReadOnlyList<ConfigChange> Changes) ClaimRunDirectory(RunConfig config, RunRequest request, string configJson)
     {
-        string? dir = null;
-        if (request.Resume)
-            dir = request.ResumeDir is { } given ? RunDirectory.RequireResumable(given)
-                : RunDirectory.FindResumable(request.WorkDirRoot, config.Name, configJson)
-                  ?? throw new DaFormerError($"--resume: no run of '{config.Name}' with a checkpoint under {request.WorkDirRoot}; start it without --resume.");
-        if (dir is not null) return (dir, Path.Combine(dir, RunDirectory.LatestCheckpoint));
-        dir = Path.Combine(request.WorkDirRoot, RunDirectory.Name(DateTime.UtcNow, config.Name, configJson));
-        try { Directory.CreateDirectory(dir); }
-        catch (UnauthorizedAccessException) { throw new DaFormerError($"--work-dir {request.WorkDirRoot}: not writable; choose another folder."); }
-        File.WriteAllText(Path.Combine(dir, "config.json"), configJson);
-        if (request.ScriptText is { } text)
-            File.WriteAllText(Path.Combine(dir, Path.GetFileName(request.ScriptPath ?? "experiment.csx")), text);
-        return (dir, null);
+        if (!request.Resume)
+        {
+            var (dir, runLock) = RunDirectory.ClaimNew(request.WorkDirRoot, RunDirectory.Name(DateTime.UtcNow, config.Name, configJson));
+            try
+            {
+                AtomicText(Path.Combine(dir, "config.json"), configJson);
+                if (request.ScriptText is { } text)
+                    AtomicText(Path.Combine(dir, Path.GetFileName(request.ScriptPath ?? "experiment.csx")), text);
+            }
+            catch (Exception e)
+            {
+                runLock.Dispose();
+                RunDirectory.RemoveIfNothingWritten(dir);
+                if (CheckpointFiles.IsWriteFailure(e))
+                    throw new DaFormerError($"--work-dir {request.WorkDirRoot}: cannot write the run directory {dir} ({e.Message}); choose a writable folder with free space.", e);
+                throw;
+            }
+            return (dir, runLock, []);
+        }
+        var resumeDir = request.ResumeDir is { } given ? RunDirectory.RequireResumable(given)
+            : RunDirectory.FindResumable(request.WorkDirRoot, config.Name, configJson)
+              ?? throw new DaFormerError($"--resume: no run of '{config.Name}' with a checkpoint under {request.WorkDirRoot}; start it without --resume.");
+        var held = RunLock.Acquire(resumeDir);
+        try
+        {
+            RunDirectory.RemoveStaleTemporaryFiles(resumeDir);
+            var stored = Path.Combine(resumeDir, "config.json");
+            var changes = File.Exists(stored) ? ConfigDiff.Between(File.ReadAllText(stored), configJson) : [];
+            if (changes.Count > 0 && !request.AllowChanges)
+                throw new DaFormerError(
+                    $"--resume {resumeDir}: the config differs from the one the run was started with ({stored}) in " +
+                    $"{string.Join("; ", changes)}. Resume with the run's own settings, or pass --allow-changes to continue " +
+                    "with the new ones (the change is then recorded in config_changes.jsonl and log.jsonl, and config.json updated).");
+            return (resumeDir, held, changes);
+        }
+        catch
+        {
+            held.Dispose();
+            throw;
+        }
+    }
+
+    /// `--allow-changes`: config.json takes the new values, and the change is recorded with the
+    /// iteration it applies from in config_changes.jsonl (one JSON object per resume) and log.jsonl.
+    static void RecordConfigChanges(string runDir, string configJson, JsonlLog log, long start, IReadOnlyList<ConfigChange> changes, IRunObserver observer)
+    {
+        AtomicText(Path.Combine(runDir, "config.json"), configJson);
+        var list = changes.Select(c => new Dictionary<string, object?> { ["path"] = c.Path, ["old"] = c.Old, ["new"] = c.New }).ToList();
+        var record = new Dictionary<string, object?> { ["iter"] = start, ["mode"] = "config_change", ["time"] = DateTime.UtcNow.ToString("O"), ["changes"] = list };
+        File.AppendAllText(Path.Combine(runDir, "config_changes.jsonl"), System.Text.Json.JsonSerializer.Serialize(record) + "\n");
+        log.Write(record);
+        observer.Message($"config changed on resume (--allow-changes), from iteration {start}: {string.Join("; ", changes)}");
+    }
+
+    static void AtomicText(string path, string text)
+    {
+        var tmp = CheckpointFiles.TemporaryName(path);
+        File.WriteAllText(tmp, text);
+        File.Move(tmp, path, overwrite: true);
     }
 
     static void PruneIntervalCheckpoints(string runDir, int keep)

@@ -72,12 +72,14 @@ public static class Dacs
                 imnetLast = imnet[^1];
             }
             var fd = FeatureDistance.Compute(features[^1], imnetLast, gt, s.FdLambda, s.FdClasses, s.FdMinRatio, s.NumClasses);
-            // No selected cell: the original's mean is NaN but reaches no parameter; skip it entirely.
+            // No selected cell: the original's mean is NaN but reaches no parameter. The term is then
+            // logged as 0 (no backward), so every record of an FD run has it and sums stay finite.
             if (fd.Loss is { } fdLoss)
             {
                 losses["src.loss_imnet_feat_dist"] = fdLoss.item<float>();
                 fdLoss.backward();
             }
+            else losses["src.loss_imnet_feat_dist"] = 0.0;
         }
 
         // 5. Pseudo-labels from the teacher: BN on batch statistics, stochastic layers off.

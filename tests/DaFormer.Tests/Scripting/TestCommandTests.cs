@@ -33,7 +33,8 @@ public class TestCommandTests
 
         Assert.True(r.ExitCode == 0, r.All);
         var results = JsonDocument.Parse(File.ReadAllText(Path.Combine(outcome.RunDir, "test_results.json"))).RootElement;
-        Assert.Equal(logged, results.GetProperty("mIoU").GetDouble());
+        // log.jsonl holds percentages; test_results.json keeps the original's returned dict (fractions).
+        Assert.Equal(logged, 100 * results.GetProperty("mIoU").GetDouble(), 9);
         Assert.True(File.Exists(Path.Combine(outcome.RunDir, "test_results.md")));
 
         // Independent scoring of the written train-ID maps against the GT labels of the val split.

@@ -90,10 +90,10 @@ public class ConfigValidationTests
         {
             Model = Presets.Gta2Cs.Model with { DropPathRate = 1.0 },
             Schedule = Presets.Gta2Cs.Schedule with { MaxIters = 0, Warmup = new Warmup(0, 2) },
-            Runtime = Presets.Gta2Cs.Runtime with { Device = "tpu", Test = TestConfig.Slide(new(512, 512), new(768, 341)) },
+            Runtime = Presets.Gta2Cs.Runtime with { Test = TestConfig.Slide(new(512, 512), new(768, 341)) },
         };
         Assert.Equal(
-            ["Model.DropPathRate", "Schedule.MaxIters", "Schedule.Warmup.Iters", "Schedule.Warmup.Ratio", "Runtime.Device", "Runtime.Test.Stride"],
+            ["Model.DropPathRate", "Schedule.MaxIters", "Schedule.Warmup.Iters", "Schedule.Warmup.Ratio", "Runtime.Test.Stride"],
             Problems(c).Select(p => p.Path));
     }
 

@@ -34,4 +34,30 @@ public class TrainingCurvesTests
         var info = Image.Identify(path);
         Assert.Equal((1600, 960), (info.Width, info.Height));
     }
+
+    [Fact]
+    public void Learning_rates_are_labelled_by_their_parameter_group()
+    {
+        var c = TrainingCurves.FromRecords(Records(
+            """{"iter": 1, "mode": "train", "lr": {"backbone": 6e-5, "backbone_no_decay": 6e-5, "head": 6e-4}, "decode.loss_seg": 2.0}""",
+            """{"iter": 2, "mode": "train", "lr": {"backbone": 5e-5, "backbone_no_decay": 5e-5, "head": 5e-4}, "decode.loss_seg": 1.0}"""));
+        Assert.Equal(["lr (backbone)", "lr (backbone no-decay)", "lr (head)"], c.LearningRates.Select(s => s.Name));
+        Assert.Equal([6e-4, 5e-4], c.LearningRates[2].Values);
+        // Older logs: a list in the trainer's group order (MiT: backbone, its norms without decay, head).
+        var legacy = TrainingCurves.FromRecords(Records("""{"iter": 1, "mode": "train", "lr": [1e-5, 2e-5, 3e-5]}"""));
+        Assert.Equal(["lr (backbone)", "lr (backbone no-decay)", "lr (head)"], legacy.LearningRates.Select(s => s.Name));
+        Assert.Equal([3e-5], legacy.LearningRates[2].Values);
+    }
+
+    [Fact]
+    public void A_log_without_records_is_an_error_naming_the_file()
+    {
+        var dir = Paths.NewTempDir();
+        var log = Path.Combine(dir, "log.jsonl");
+        File.WriteAllText(log, "");
+        var e = Assert.Throws<DaFormer.Model.DaFormerError>(() => TrainingCurves.Read(log));
+        Assert.Contains(log, e.Message);
+        Assert.Contains("nothing to plot", e.Message);
+        Assert.False(File.Exists(Path.Combine(dir, "curves.png")));
+    }
 }

@@ -36,7 +36,7 @@ public static class TinyRun
             },
             Uda = q.Uda with { Mode = mode },
             Schedule = q.Schedule with { MaxIters = iters, Warmup = new(Iters: 2) },
-            Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = 1000, LogInterval = 1, Device = "cpu" },
+            Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = 1000, LogInterval = 1 },
         };
     }
 
@@ -59,7 +59,7 @@ public static class TinyRun
                 Data = q.Data with { Source = D("source", "train"), Target = D("target", "train"), Validation = D("target", "val"),
                                      Crop = new(32, 32), Workers = 1, Rcs = Rcs.On(temperature: 0.01, minPixels: 1, minCropRatio: 0.5) },
                 Schedule = q.Schedule with { MaxIters = {{maxIters}}, Warmup = new(Iters: 2) },
-                Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = {{checkpointEvery}}, KeepCheckpoints = 1, LogInterval = 1, Device = "cpu" },
+                Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = {{checkpointEvery}}, KeepCheckpoints = 1, LogInterval = 1 },
             };
             return new[] { {{seedList}} }.Select(s => cfg.WithSeed(s)).ToList();
             """);
@@ -70,7 +70,7 @@ public static class TinyRun
                                      CancellationToken cancel = default) =>
         new(workDir, DeviceSpec.Cpu, Resume: resume, ResumeDir: resumeDir, Observer: observer, Cancel: cancel);
 
-    /// The logged training losses by iteration.
+    /// The logged training losses by iteration (1-based: the record of iteration index i has iter i + 1).
     public static Dictionary<long, (double Src, double Mix)> Losses(string runDir) =>
         JsonlLog.Read(Path.Combine(runDir, "log.jsonl"))
             .Where(r => r.GetProperty("mode").GetString() == "train")
