@@ -6,4 +6,4 @@ using DaFormer.Training.Config;
 using static DaFormer.Training.Config.Presets;
 
 return from t in new[] { 0.002, 0.01, 0.05, 0.1, double.PositiveInfinity }
-       select Gta2Cs with { Data = Gta2Cs.Data with { Rcs = Rcs.On(temperature: t) } };
+       select Gta2Cs.WithRcs(Rcs.On(temperature: t));

@@ -16,16 +16,9 @@ var layout = new CustomLayout
 };
 DatasetConfig Domain(string root) => new() { Kind = DatasetKind.Custom, Root = root, Split = "train", Scale = new(1024, 512), Custom = layout };
 
-return Gta2Cs with
-{
-    Model = Gta2Cs.Model with { NumClasses = 3 },
-    Data = Gta2Cs.Data with
-    {
-        Source = Domain("data/farm_sim"),
-        Target = Domain("data/farm_real"),
-        Validation = Domain("data/farm_real_val"),
-        Rcs = Rcs.On(temperature: 0.01, minPixels: 500),
-    },
+return Gta2Cs
+    .WithModel(m => m with { NumClasses = 3 })
+    .WithDomains(source: Domain("data/farm_sim"), target: Domain("data/farm_real"), validation: Domain("data/farm_real_val"))
+    .WithRcs(Rcs.On(temperature: 0.01, minPixels: 500))
     // The thing classes of your class list (Cityscapes' [6, 7, 11…18] would be out of range).
-    Uda = Gta2Cs.Uda with { FeatureDistance = FeatureDistance.Things with { Classes = [2] } },
-};
+    .WithFeatureDistance(FeatureDistance.Things with { Classes = [2] });

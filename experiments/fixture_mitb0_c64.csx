@@ -6,7 +6,4 @@
 using DaFormer.Training.Config;
 using static DaFormer.Training.Config.Presets;
 
-return Gta2Cs with
-{
-    Model = Gta2Cs.Model with { Encoder = Encoder.MitB0, Channels = 64, Pretrained = null },
-};
+return Gta2Cs.WithModel(m => m with { Encoder = Encoder.MitB0, Channels = 64, Pretrained = null });

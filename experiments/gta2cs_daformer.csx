@@ -1,5 +1,5 @@
 #r ".refs/DaFormer.Training.dll"
-// The final DAFormer recipe, GTA → Cityscapes (spec §4.3; original run name
+// The final DAFormer recipe, GTA → Cityscapes (the original's final config; run name
 // gta2cs_dacs_a999_fdthings_rcs001_cpl_daformer_sepaspp_mitb5_poly10warm_s0). Every knob is spelled
 // out here although `Presets.Gta2Cs` already has these values — this file documents the recipe.
 using DaFormer.Training.Config;

@@ -6,6 +6,6 @@ using System.Linq;
 using DaFormer.Training.Config;
 using static DaFormer.Training.Config.Presets;
 
-return from training in new System.Func<RunConfig, RunConfig>[] { SourceOnly, c => c, TargetOnly }
+return from training in new[] { SourceOnly, Adapted, TargetOnly }
        from seed in SyntheticSeeds
        select training(SyntheticBenchmarkUda).WithSeed(seed);

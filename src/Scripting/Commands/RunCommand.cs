@@ -35,6 +35,8 @@ public static class RunCommand
         cmd.Options.Add(resume);
         cmd.Options.Add(allowChanges);
         cmd.Options.Add(emitSlurm);
+        var slurm = new SlurmCliOptions();
+        slurm.AddTo(cmd);
 
         cmd.SetAction(parse => Guard.Run(() =>
         {
@@ -54,9 +56,22 @@ public static class RunCommand
                 if (parse.GetValue(exp.Only) is not null) throw new DaFormerError("--emit-slurm covers the whole sweep; leave out --only");
                 // The data lives on the cluster, so only the pure checks run here.
                 RequireValid(selected, pathExists: null);
-                var launcher = FindLauncher(script.Path);
-                var text = SlurmScript.Render(launcher, ScriptDisplay(script.Path), all.Select(x => x.Config.Name).ToList(),
-                    PassThroughArgs(parse, exp), Path.GetFileNameWithoutExtension(script.Path));
+                var options = slurm.Read(parse);
+                var workingDir = Environment.CurrentDirectory;
+                var logDir = Path.GetFullPath(options.LogDir, workingDir);
+                foreach (var (what, p) in new[] { ("the current directory", workingDir), ("--slurm-log-dir", logDir) })
+                    if (p.Any(char.IsWhiteSpace))
+                        throw new DaFormerError($"--emit-slurm: {what} ({p}) contains a space, which #SBATCH lines cannot quote; run from (or choose) a path without spaces.");
+                Directory.CreateDirectory(logDir);   // Slurm does not create the folder of --output; a missing one fails the task silently.
+                var job = new SlurmJob(
+                    Launcher: FindLauncher(script.Path),
+                    ScriptPath: script.Path,
+                    WorkingDirectory: workingDir,
+                    RunNames: all.Select(x => x.Config.Name).ToList(),
+                    WorkDirs: all.Select(x => x.Config.Runtime.WorkDirRoot).ToList(),
+                    PassThroughArgs: PassThroughArgs(parse, exp),
+                    JobName: Path.GetFileNameWithoutExtension(script.Path));
+                var text = SlurmScript.Render(job, options with { LogDir = logDir });
                 var tmp = slurmFile + ".tmp";
                 File.WriteAllText(tmp, text);
                 File.Move(tmp, slurmFile, overwrite: true);

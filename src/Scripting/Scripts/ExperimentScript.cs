@@ -35,37 +35,48 @@ public static class ExperimentScript
         var text = File.ReadAllText(fullPath);
         var key = ScriptCache.Key(fullPath, text);
 
-        string dll, typeName;
+        object? value;
         IReadOnlyList<string> sources;
         if (ScriptCache.TryGet(key) is { } hit)
-            (dll, typeName, sources) = hit;
+        {
+            sources = MainFirst(hit.Sources, fullPath);
+            value = Evaluate(() => CachedEntryPoint(ScriptCache.Load(hit.DllPath), hit.TypeName, hit.EntryPointName)(), sources, path);
+        }
         else
         {
             var compiled = Compile(fullPath, text);
-            dll = ScriptCache.Store(key, compiled);
-            (typeName, sources) = (compiled.SubmissionTypeName, compiled.SourceFiles);
+            ScriptCache.Store(key, compiled);
+            sources = MainFirst(compiled.SourceFiles, fullPath);
+            value = Evaluate(() => compiled.Runner!(), sources, path);
         }
-        // Main script first, then the #load-ed files.
-        sources = sources.OrderBy(s => s == fullPath ? 0 : 1).ToList();
-        var value = Evaluate(ScriptCache.Load(dll), typeName, sources, path);
         return new LoadedScript(fullPath, ToConfigs(value, path), sources);
+    }
+
+    static List<string> MainFirst(IReadOnlyList<string> sources, string fullPath) => sources.OrderBy(s => s == fullPath ? 0 : 1).ToList();
+
+    /// <summary>
+    /// The entry point of a cached script assembly: the public static method that Roslyn's public symbol
+    /// API (<c>Compilation.GetEntryPoint</c>) named when the script was compiled, with the signature the
+    /// scripting API's own runner gives it — one slot for a globals object (scripts here have none) and
+    /// one for each submission of the chain (one script = one submission).
+    /// </summary>
+    static Func<Task<object>> CachedEntryPoint(Assembly assembly, string typeName, string entryPointName)
+    {
+        var method = assembly.GetType(typeName)?.GetMethod(entryPointName, BindingFlags.Public | BindingFlags.Static)
+            ?? throw new InvalidOperationException($"the cached script assembly has no public entry point {typeName}.{entryPointName}; delete {ScriptCache.Directory}");
+        var entry = method.CreateDelegate<Func<object?[], Task<object>>>();
+        return () => entry(new object?[2]);
     }
 
     // Separate method so Roslyn is JIT-ed and loaded only on a cache miss.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     static ScriptCompiler.Compiled Compile(string fullPath, string text) => ScriptCompiler.Compile(fullPath, text);
 
-    static object? Evaluate(Assembly assembly, string typeName, IReadOnlyList<string> sources, string path)
+    static object? Evaluate(Func<Task<object>> run, IReadOnlyList<string> sources, string path)
     {
-        var type = assembly.GetType(typeName) ?? throw new InvalidOperationException($"compiled script has no type {typeName}");
-        var factory = type.GetMethod("<Factory>", BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static)
-            ?? throw new InvalidOperationException("compiled script has no <Factory> method");
-        // Slot 0 holds the globals object (none), slot 1 this submission — as Roslyn's ScriptBuilder does.
-        var submissionArray = new object?[2];
         try
         {
-            var task = (Task<object>)factory.Invoke(null, [submissionArray])!;
-            var value = task.GetAwaiter().GetResult();
+            var value = run().GetAwaiter().GetResult();
             // A lazy LINQ query runs now, so its exceptions also point at the script.
             if (value is IEnumerable<RunConfig> seq) value = seq.ToList();
             return value;

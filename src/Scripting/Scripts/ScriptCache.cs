@@ -13,7 +13,7 @@ namespace DaFormer.Cli.Scripts;
 /// DAFORMER_SCRIPT_CACHE=off disables it.
 static class ScriptCache
 {
-    const string Format = "daformer-script-cache-v1";
+    const string Format = "daformer-script-cache-v2";
 
     public static string? Directory
     {
@@ -40,8 +40,9 @@ static class ScriptCache
 
     public static string Hash(string text) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    /// The cached assembly and submission type for this key, if every source file is unchanged.
-    public static (string DllPath, string TypeName, IReadOnlyList<string> Sources)? TryGet(string key)
+    /// The cached assembly, its entry point (type and method, as Roslyn named them when it compiled the
+    /// script) and the source files, for this key — if every source file is unchanged.
+    public static (string DllPath, string TypeName, string EntryPointName, IReadOnlyList<string> Sources)? TryGet(string key)
     {
         if (Directory is not { } dir) return null;
         var dll = Path.Combine(dir, key + ".dll");
@@ -50,7 +51,7 @@ static class ScriptCache
         {
             if (!File.Exists(dll) || !File.Exists(manifest)) return null;
             var lines = File.ReadAllLines(manifest);
-            if (lines.Length < 1) return null;
+            if (lines.Length < 1 || lines[0].Split('\t') is not [var typeName, var entryName]) return null;
             var sources = new List<string>();
             foreach (var line in lines.Skip(1))
             {
@@ -60,7 +61,7 @@ static class ScriptCache
                 if (!File.Exists(path) || Hash(File.ReadAllText(path)) != hash) return null;
                 sources.Add(path);
             }
-            return (dll, lines[0], sources);
+            return (dll, typeName, entryName, sources);
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -78,7 +79,7 @@ static class ScriptCache
             var dll = Path.Combine(dir, key + ".dll");
             var manifest = Path.Combine(dir, key + ".txt");
             WriteAtomically(dll, compiled.Assembly);
-            var lines = new[] { compiled.SubmissionTypeName }
+            var lines = new[] { $"{compiled.SubmissionTypeName}\t{compiled.EntryPointName}" }
                 .Concat(compiled.SourceFiles.Select(p => $"{Hash(File.ReadAllText(p))} {p}"));
             WriteAtomically(manifest, Encoding.UTF8.GetBytes(string.Join('\n', lines) + "\n"));
             return dll;

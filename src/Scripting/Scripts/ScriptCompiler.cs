@@ -12,9 +12,12 @@ namespace DaFormer.Cli.Scripts;
 /// Compiles an experiment script with Roslyn into a small assembly (with its portable PDB embedded,
 /// so exceptions carry script line numbers). Only this class touches Roslyn: a cached script runs
 /// without loading the compiler at all.
-static class ScriptCompiler
+public static class ScriptCompiler
 {
-    public sealed record Compiled(byte[] Assembly, string SubmissionTypeName, IReadOnlyList<string> SourceFiles);
+    /// <summary>A compiled script: the assembly for the cache, the names of its entry point as Roslyn's
+    /// public symbol API reports them (<see cref="Compilation.GetEntryPoint"/>), its source files, and —
+    /// when just compiled — a runner from Roslyn's public <see cref="Script{T}.CreateDelegate"/>.</summary>
+    public sealed record Compiled(byte[] Assembly, string SubmissionTypeName, string EntryPointName, IReadOnlyList<string> SourceFiles, ScriptRunner<object>? Runner = null);
 
     /// Assemblies a script sees without any `#r`: the core library, LINQ and collections, and the
     /// DaFormer assemblies (also what `#r "…/DaFormer.Training.dll"` maps to).
@@ -24,7 +27,9 @@ static class ScriptCompiler
         typeof(RunConfig), typeof(DaFormerError),
     ];
 
-    public static Compiled Compile(string fullPath, string text)
+    /// <summary>The references and imports an experiment script compiles with — exactly what `daformer run`
+    /// uses (the editor tests build their workspace from this too).</summary>
+    public static ScriptOptions Options(string fullPath)
     {
         var baseDir = Path.GetDirectoryName(fullPath)!;
         var references = ReferencedTypes.Select(t => t.Assembly.Location).Distinct()
@@ -44,12 +49,15 @@ static class ScriptCompiler
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)
             .WithOptimizationLevel(OptimizationLevel.Debug);
+        return options;
+    }
 
+    public static Compiled Compile(string fullPath, string text)
+    {
+        var options = Options(fullPath);
         var script = CSharpScript.Create<object>(text, options);
         var compilation = script.GetCompilation();
-        var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)
-            .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
-            .ThenBy(d => d.Location.SourceSpan.Start).ToList();
+        var errors = Errors(compilation.GetDiagnostics());
         if (errors.Count > 0) throw new DaFormerError(FormatDiagnostics(errors));
 
         using var pe = new MemoryStream();
@@ -60,8 +68,15 @@ static class ScriptCompiler
         var entry = compilation.GetEntryPoint(CancellationToken.None)
             ?? throw new InvalidOperationException("the script compilation has no entry point");
         var sources = compilation.SyntaxTrees.Select(t => t.FilePath).Where(p => !string.IsNullOrEmpty(p)).Distinct().ToList();
-        return new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, sources);
+        // This process runs the script through the scripting API itself; the emitted bytes are for the cache.
+        return new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, sources, script.CreateDelegate());
     }
+
+    /// <summary>The errors of a compilation in the order `daformer run` reports them (file, then position).</summary>
+    public static IReadOnlyList<Diagnostic> Errors(IEnumerable<Diagnostic> diagnostics) =>
+        diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
+            .ThenBy(d => d.Location.SourceSpan.Start).ToList();
 
     /// `file(line,col): error CSxxxx: message`, then the offending line and a caret — like the compiler.
     static string FormatDiagnostics(IReadOnlyList<Diagnostic> errors)

@@ -3,9 +3,9 @@ using System.Text.Json.Serialization;
 
 namespace DaFormer.Training.Config;
 
-/// JSON for <see cref="Encoder"/> and <see cref="Decoder"/>: writes our name (`mit_b5`), reads every
+/// <summary>JSON for <see cref="Encoder"/> and <see cref="Decoder"/>: writes our name (<c>mit_b5</c>), reads every
 /// spelling <see cref="ArchitectureNames.TryParse"/> accepts, so configs written by hand with the
-/// original generator's names (`mitb5`, `x50-32`) load too.
+/// original generator's names (<c>mitb5</c>, <c>x50-32</c>) load too.</summary>
 public sealed class ArchitectureNameConverter<T> : JsonConverter<T> where T : struct, Enum
 {
     public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)

@@ -3,31 +3,31 @@ using System.Text.Json.Serialization;
 
 namespace DaFormer.Training.Config;
 
-/// Names of the config's encoders and decode heads, what the original generator (`experiments.py`)
+/// <summary>Names of the config's encoders and decode heads, what the original generator (<c>experiments.py</c>)
 /// couples to each (ImageNet weights, decoder channels), and which pairings it can build.
-/// The names themselves live once, in the enums' `JsonStringEnumMemberName` attributes.
+/// The names themselves live once, in the enums' <c>JsonStringEnumMemberName</c> attributes.</summary>
 public static class ArchitectureNames
 {
-    /// The name JSON writes and the model library builds from: `mit_b5`, `r101v1c`, `s101`,
-    /// `x50-32`, `mitb5-del`.
+    /// <summary>The name JSON writes and the model library builds from: <c>mit_b5</c>, <c>r101v1c</c>, <c>s101</c>,
+    /// <c>x50-32</c>, <c>mitb5-del</c>.</summary>
     public static string Name(this Encoder e) => JsonName(e);
 
-    /// The head's name as the generator's architecture string: `daformer_sepaspp`, `da_nodbn`, `upernet_ch256`, ….
+    /// <summary>The head's name as the generator's architecture string: <c>daformer_sepaspp</c>, <c>da_nodbn</c>, <c>upernet_ch256</c>, ….</summary>
     public static string Name(this Decoder d) => JsonName(d);
 
-    /// The generator's backbone key, as its run names spell it: `mitb5`, `r101v1c`, `x50-32`, `mitb5-del`
-    /// (the MiT names without their underscore, everything else unchanged).
+    /// <summary>The generator's backbone key, as its run names spell it: <c>mitb5</c>, <c>r101v1c</c>, <c>x50-32</c>, <c>mitb5-del</c>
+    /// (the MiT names without their underscore, everything else unchanged).</summary>
     public static string GeneratorName(this Encoder e) => e.Name().Replace("_", "");
 
-    /// Mix-Transformer encoders, including `mitb5-del` — the generator's `'mit' in backbone`, which
-    /// decides the MiT ImageNet weights and weight decay 0 on `norm` / `pos_block`.
+    /// <summary>Mix-Transformer encoders, including <c>mitb5-del</c> — the generator's <c>'mit' in backbone</c>, which
+    /// decides the MiT ImageNet weights and weight decay 0 on <c>norm</c> / <c>pos_block</c>.</summary>
     public static bool IsMit(this Encoder e) => e is >= Encoder.MitB0 and <= Encoder.MitB5 or Encoder.MitB5Del;
 
     public static bool IsDeepLabV2(this Decoder d) => d is Decoder.Dlv2Red or Decoder.Dlv2;
 
-    /// The ImageNet weights the generator starts the encoder from (`get_pretraining_file`), as files
-    /// below `pretrained/`: `mit_bN.pth`, and for the CNNs the open-mmlab model-zoo names
-    /// (`open-mmlab://resnest101` → `pretrained/resnest101.pth`).
+    /// <summary>The ImageNet weights the generator starts the encoder from (<c>get_pretraining_file</c>), as files
+    /// below <c>pretrained/</c>: <c>mit_bN.pth</c>, and for the CNNs the open-mmlab model-zoo names
+    /// (<c>open-mmlab://resnest101</c> → <c>pretrained/resnest101.pth</c>).</summary>
     public static string PretrainedFile(this Encoder e) => e switch
     {
         Encoder.MitB5Del => "pretrained/mit_b5.pth",
@@ -42,10 +42,10 @@ public static class ArchitectureNames
         _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
     };
 
-    /// The decoder channels of the generator's base model file for this pairing: SegFormer 768 on
-    /// MiT-b3…b5 and ResNet-101 (`segformer_b5.py`, `segformer_r101.py`; smaller MiTs take 256 like
-    /// SegFormer-b0…b2), UPerNet 512 (`upernet_mit.py`) or 256 (`upernet_ch256_mit.py`), the mmseg
-    /// CNN heads 512 (`deeplabv3plus_r50-d8.py`, `danet_r50-d8.py`, `isanet_r50-d8.py`), DAFormer 256.
+    /// <summary>The decoder channels of the generator's base model file for this pairing: SegFormer 768 on
+    /// MiT-b3…b5 and ResNet-101 (<c>segformer_b5.py</c>, <c>segformer_r101.py</c>; smaller MiTs take 256 like
+    /// SegFormer-b0…b2), UPerNet 512 (<c>upernet_mit.py</c>) or 256 (<c>upernet_ch256_mit.py</c>), the mmseg
+    /// CNN heads 512 (<c>deeplabv3plus_r50-d8.py</c>, <c>danet_r50-d8.py</c>, <c>isanet_r50-d8.py</c>), DAFormer 256.</summary>
     public static int DefaultChannels(Encoder e, Decoder d) => d switch
     {
         Decoder.Segformer => e is Encoder.MitB3 or Encoder.MitB4 or Encoder.MitB5 or Encoder.R101V1c ? 768 : 256,
@@ -62,12 +62,12 @@ public static class ArchitectureNames
 
     static readonly Decoder[] CnnHeads = [Decoder.Dlv2Red, Decoder.Dlv2, Decoder.Dlv3pNodbn, Decoder.DaNodbn, Decoder.IsaNodbn];
 
-    /// The heads the original can put on this encoder (`get_model_base`): the DAFormer variants,
+    /// <summary>The heads the original can put on this encoder (<c>get_model_base</c>): the DAFormer variants,
     /// SegFormer and UPerNet need MiT features (the generator names only b3…b5; the modules take any
     /// MiT, and the released fixtures use b0), DeepLabV2 reads the last feature map of either family;
     /// DeepLabV3+, DANet and ISANet exist only in the ResNet-based configs; SegFormer on a CNN only
-    /// as `segformer_r101.py`; `sfa_dlv3p_nodbn` only with `mitb5-del` (the adapter needs MiT's
-    /// list output, the DeepLabV3+ config a deleted ResNet backbone), which takes no other head.
+    /// as <c>segformer_r101.py</c>; <c>sfa_dlv3p_nodbn</c> only with <c>mitb5-del</c> (the adapter needs MiT's
+    /// list output, the DeepLabV3+ config a deleted ResNet backbone), which takes no other head.</summary>
     public static IReadOnlyList<Decoder> HeadsFor(Encoder e) => e switch
     {
         Encoder.MitB5Del => [Decoder.SfaDlv3pNodbn],
@@ -78,16 +78,16 @@ public static class ArchitectureNames
 
     public static bool Fits(Encoder e, Decoder d) => HeadsFor(e).Contains(d);
 
-    /// Every pairing that exists, encoders with the same heads grouped:
-    /// "mit_b0, …, mit_b5 with daformer_sepaspp, …; r101v1c with …".
+    /// <summary>Every pairing that exists, encoders with the same heads grouped:
+    /// "mit_b0, …, mit_b5 with daformer_sepaspp, …; r101v1c with …".</summary>
     public static string Pairings() => string.Join("; ",
         Enum.GetValues<Encoder>()
             .GroupBy(e => string.Join(", ", HeadsFor(e).Select(d => d.Name())))
             .Select(g => $"{string.Join(", ", g.Select(e => e.Name()))} with {g.Key}"));
 
-    /// Reads an encoder or head name in any accepted spelling: ours (`mit_b5`), the generator's
-    /// (`mitb5`), the member name (`MitB5`), case-insensitive, `_`/`-` optional; `daformer` is
-    /// short for `daformer_sepaspp` as in `model describe`.
+    /// <summary>Reads an encoder or head name in any accepted spelling: ours (<c>mit_b5</c>), the generator's
+    /// (<c>mitb5</c>), the member name (<c>MitB5</c>), case-insensitive, <c>_</c>/<c>-</c> optional; <c>daformer</c> is
+    /// short for <c>daformer_sepaspp</c> as in <c>model describe</c>.</summary>
     public static bool TryParse<T>(string text, out T value) where T : struct, Enum
     {
         if (Lookup<T>.ByKey.TryGetValue(Key(text), out var found)) { value = (T)found; return true; }
@@ -95,7 +95,7 @@ public static class ArchitectureNames
         return false;
     }
 
-    /// The names <see cref="TryParse"/> reports as expected.
+    /// <summary>The names <see cref="TryParse"/> reports as expected.</summary>
     public static string Expected<T>() where T : struct, Enum => string.Join(", ", Enum.GetValues<T>().Select(v => JsonName(v)));
 
     static string Key(string s) => s.Trim().Replace("_", "").Replace("-", "").ToLowerInvariant();

@@ -5,9 +5,11 @@ using System.Text.Json.Serialization;
 
 namespace DaFormer.Training.Config;
 
+/// <summary>
 /// An immutable list with value equality, so config records that hold lists (FD classes, no-decay
-/// keys, custom class names) still compare by value — `with` copies, JSON round-trips and snapshot
-/// tests rely on `cfg1 == cfg2`. Scripts write it as a collection expression: `Classes = [6, 7, 11]`.
+/// keys, custom class names) still compare by value. Scripts write it as a collection expression:
+/// <c>Classes = [6, 7, 11]</c>.
+/// </summary>
 [CollectionBuilder(typeof(EquatableList), nameof(EquatableList.Create))]
 [JsonConverter(typeof(EquatableListJsonConverterFactory))]
 public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableList<T>>
@@ -16,6 +18,7 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
 
     public EquatableList(IEnumerable<T> items) => this.items = items.ToArray();
 
+    /// <summary>The empty list.</summary>
     public static EquatableList<T> Empty { get; } = new([]);
 
     public int Count => items.Length;
@@ -43,9 +46,11 @@ public sealed class EquatableList<T> : IReadOnlyList<T>, IEquatable<EquatableLis
     public override string ToString() => "[" + string.Join(", ", items) + "]";
 }
 
+/// <summary>Builds <see cref="EquatableList{T}"/> values (collection expressions use <see cref="Create{T}"/>).</summary>
 public static class EquatableList
 {
     public static EquatableList<T> Create<T>(ReadOnlySpan<T> items) => new(items.ToArray());
+    /// <summary>A list of the given items: <c>EquatableList.Of(6, 7, 11)</c> (same as <c>[6, 7, 11]</c>).</summary>
     public static EquatableList<T> Of<T>(params T[] items) => new(items);
 }
 

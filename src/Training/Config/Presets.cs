@@ -1,60 +1,79 @@
 namespace DaFormer.Training.Config;
 
-/// Named starting points. Scripts take one and say only what differs (`using static
-/// DaFormer.Training.Config.Presets;` then `Gta2Cs with { … }`). Properties, not fields, so every
-/// use gets a fresh value built from the one above it.
+/// <summary>
+/// Named starting points. Scripts take one and say only what differs (<c>using static
+/// DaFormer.Training.Config.Presets;</c> then <c>Gta2Cs.WithUda(u =&gt; u with { … })</c>). Properties, not
+/// fields, so every use gets a fresh value built from the one above it.
+/// </summary>
 public static class Presets
 {
-    /// The final DAFormer recipe on GTA→Cityscapes (spec §4.3, exp 6 / `daformer_sepaspp`, seed 0):
-    /// MiT-b5 + DAFormer head, DACS α 0.999, thing-class FD, RCS T 0.01, pseudo-label crop,
-    /// AdamW 6e-5 (head ×10), poly10warm, 40k iterations, batch 2 of 512² crops.
+    /// <summary>
+    /// The final DAFormer recipe on GTA→Cityscapes (the original's exp 6, <c>daformer_sepaspp</c>, seed 0):
+    /// MiT-b5 + DAFormer head, DACS with EMA α 0.999, thing-class ImageNet Feature Distance, Rare Class
+    /// Sampling T 0.01, pseudo-label crop, AdamW 6e-5 (head ×10), poly10warm, 40k iterations, batch 2 of 512² crops.
+    /// </summary>
     public static RunConfig Gta2Cs => new();
 
-    /// The final recipe on Synthia→Cityscapes (exp 7): Synthia source at (1280, 760).
+    /// <summary>The final DAFormer recipe on Synthia→Cityscapes (exp 7): the Synthia source at (1280, 760).</summary>
     public static RunConfig Synthia2Cs => Gta2Cs with { Data = Gta2Cs.Data with { Source = DatasetConfig.Synthia } };
 
-    /// Cityscapes→ACDC (exp 8, `uda_cityscapes_to_acdc_512x512.py`): Cityscapes source at (1024, 512)
-    /// with cat_max_ratio 0.75; ACDC target and validation at (960, 540).
+    /// <summary>
+    /// Cityscapes→ACDC, adverse weather (exp 8, <c>uda_cityscapes_to_acdc_512x512.py</c>): Cityscapes source at
+    /// (1024, 512) with cat_max_ratio 0.75; ACDC target and validation at (960, 540).
+    /// </summary>
     public static RunConfig Cs2Acdc => Gta2Cs with
     {
         Data = Gta2Cs.Data with { Source = DatasetConfig.CityscapesTrain, Target = DatasetConfig.AcdcTrain, Validation = DatasetConfig.AcdcVal },
     };
 
-    /// Cityscapes→Dark Zurich (exp 8): night target at (960, 540), validation on Dark Zurich val.
+    /// <summary>Cityscapes→Dark Zurich (exp 8): night target at (960, 540), validation on Dark Zurich val.</summary>
     public static RunConfig Cs2DarkZurich => Gta2Cs with
     {
         Data = Gta2Cs.Data with { Source = DatasetConfig.CityscapesTrain, Target = DatasetConfig.DarkZurichTrain, Validation = DatasetConfig.DarkZurichVal },
     };
 
-    /// Plain DACS as in the paper's architecture tables (`dacs`): base α 0.99, no FD, no RCS, no PL crop.
+    /// <summary>Plain DACS as in the paper's architecture tables (<c>dacs</c>): EMA α 0.99, no feature distance, no
+    /// Rare Class Sampling, no pseudo-label crop.</summary>
     public static RunConfig Dacs(RunConfig cfg) => cfg with
     {
         Uda = cfg.Uda with { Mode = UdaMode.Dacs, EmaAlpha = 0.99, FeatureDistance = null, PseudoLabelCrop = null },
         Data = cfg.Data with { Rcs = null },
     };
 
-    /// Source-only baseline of the same data and network (`<src>_to_<tgt>_512x512.py`): supervised on
+    /// <summary>
+    /// The config's own training, unchanged — the UDA row between <see cref="SourceOnly"/> and
+    /// <see cref="TargetOnly"/> in a list of trainings: <c>new[] { SourceOnly, Adapted, TargetOnly }</c>.
+    /// </summary>
+    public static RunConfig Adapted(RunConfig cfg) => cfg;
+
+    /// <summary>
+    /// Source-only baseline of the same data and network (<c>&lt;src&gt;_to_&lt;tgt&gt;_512x512.py</c>): supervised on
     /// the source with mmseg's PhotoMetricDistortion, no RCS, evaluated on the target validation set.
+    /// </summary>
     public static RunConfig SourceOnly(RunConfig cfg) => cfg with
     {
         Uda = cfg.Uda with { Mode = UdaMode.SourceOnly },
         Data = cfg.Data with { Rcs = null, PhotometricDistortion = true },
     };
 
-    /// Target-only "oracle" (`<tgt>_half_512x512.py`): supervised on the labelled target split with
+    /// <summary>
+    /// Target-only "oracle" (<c>&lt;tgt&gt;_half_512x512.py</c>): supervised on the labelled target split with
     /// cat_max_ratio 0.75 and PhotoMetricDistortion.
+    /// </summary>
     public static RunConfig TargetOnly(RunConfig cfg) => cfg with
     {
         Uda = cfg.Uda with { Mode = UdaMode.TargetOnly },
         Data = cfg.Data with { Rcs = null, PhotometricDistortion = true, CatMaxRatioTarget = 0.75 },
     };
 
-    /// CPU-sized DAFormer UDA on the built-in synthetic domains (`daformer synth data/synthetic`):
+    /// <summary>
+    /// CPU-sized DAFormer UDA on the built-in synthetic domains (<c>daformer synth data/synthetic</c>):
     /// MiT-b0 with a 64-channel DAFormer head, 128² crops, batch 2, 1000 iterations. No ImageNet
     /// weights exist offline, so the encoder starts from scratch and FD is off (its "ImageNet"
-    /// features would be a random encoder's). α 0.99 because 0.999 averages over ~1000 iterations,
+    /// features would be a random encoder's). EMA α 0.99 because 0.999 averages over ~1000 iterations,
     /// i.e. the whole run. RCS thresholds are scaled to the small images. No pseudo-label crop: the
     /// synthetic target has no ego-car hood or rectification border to hide.
+    /// </summary>
     public static RunConfig Quickstart => Gta2Cs with
     {
         Model = Gta2Cs.Model with { Encoder = Encoder.MitB0, Channels = 64, Pretrained = null },

@@ -1,23 +1,32 @@
 namespace DaFormer.Training.Config;
 
-/// Linear warmup that scales the already-decayed poly rate (spec §4.2): for i &lt; Iters,
-/// lr(i) = regular(i) · (1 − (1 − i/Iters)(1 − Ratio)).
+/// <summary>
+/// The paper's learning-rate warmup (mmcv's linear warmup, which scales the already-decayed poly rate):
+/// for i &lt; <paramref name="Iters"/>, lr(i) = regular(i) · (1 − (1 − i/Iters)(1 − <paramref name="Ratio"/>)).
+/// </summary>
+/// <param name="Iters">Warmup length in iterations (1500).</param>
+/// <param name="Ratio">Learning-rate factor at iteration 0 (1e-6).</param>
 public sealed record Warmup(int Iters = 1500, double Ratio = 1e-6);
 
-/// Poly learning-rate decay: lr(i) = (base − MinLr)(1 − i/MaxIters)^Power + MinLr, spec §4.2.
-/// Defaults: `poly10warm` over 40k iterations.
+/// <summary>
+/// Poly learning-rate decay lr(i) = (base − <see cref="MinLr"/>)(1 − i/<see cref="MaxIters"/>)^<see cref="Power"/> + MinLr,
+/// with an optional <see cref="Warmup"/>. Defaults: <c>poly10warm</c> over 40k iterations.
+/// </summary>
 public sealed record ScheduleConfig
 {
+    /// <summary>Training iterations (40k in the paper).</summary>
     public int MaxIters { get; init; } = 40000;
+    /// <summary>Exponent of the poly decay (1 = linear).</summary>
     public double Power { get; init; } = 1.0;
+    /// <summary>Learning rate reached at the end (0).</summary>
     public double MinLr { get; init; } = 0.0;
-    /// Null = no warmup (`poly10`).
+    /// <summary>Learning-rate warmup (the paper's "LR warmup"); null = none (<c>poly10</c>).</summary>
     public Warmup? Warmup { get; init; } = new();
 
-    /// `poly10warm`: power 1, min lr 0, 1500 warmup iterations from ratio 1e-6 (the final recipe).
+    /// <summary><c>poly10warm</c>: power 1, min lr 0, 1500 warmup iterations from ratio 1e-6 (the final recipe).</summary>
     public static ScheduleConfig Poly10Warm => new();
 
-    /// `poly10` (warmup ablation, spec §4.2): no warmup and min lr 1e-4 — larger than the backbone's
-    /// 6e-5, so the backbone lr rises while the head lr falls. Reproduced as the original has it.
+    /// <summary><c>poly10</c> (the warmup ablation): no warmup and min lr 1e-4 — larger than the backbone's
+    /// 6e-5, so the backbone lr rises while the head lr falls. Reproduced as the original has it.</summary>
     public static ScheduleConfig Poly10 => new() { MinLr = 1e-4, Warmup = null };
 }

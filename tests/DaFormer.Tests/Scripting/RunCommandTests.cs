@@ -283,6 +283,14 @@ public class RunCommandTests
     }
 
     [Fact]
+    public void Emit_slurm_rejects_a_malformed_time_naming_the_option()
+    {
+        var r = CliHarness.Run("run", CliHarness.WriteScript(RcsSweep), "--emit-slurm", Path.Combine(Paths.NewTempDir("dfslurm"), "x.sh"), "--slurm-time", "tomorrow");
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("--slurm-time tomorrow: expected a Slurm time", r.Err);
+    }
+
+    [Fact]
     public void Emit_slurm_covers_the_whole_sweep()
     {
         var r = CliHarness.Run("run", CliHarness.WriteScript(RcsSweep), "--emit-slurm", Path.Combine(Paths.NewTempDir("dfslurm"), "x.sh"), "--only", "1");
