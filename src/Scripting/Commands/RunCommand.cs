@@ -68,7 +68,7 @@ public static class RunCommand
                     ScriptPath: script.Path,
                     WorkingDirectory: workingDir,
                     RunNames: all.Select(x => x.Config.Name).ToList(),
-                    WorkDirs: all.Select(x => x.Config.Runtime.WorkDirRoot).ToList(),
+                    WorkDirs: all.Select(_ => exp.WorkDirRoot(parse)).ToList(),
                     PassThroughArgs: PassThroughArgs(parse, exp),
                     JobName: Path.GetFileNameWithoutExtension(script.Path));
                 var text = SlurmScript.Render(job, options with { LogDir = logDir });
