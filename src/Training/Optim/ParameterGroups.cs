@@ -6,7 +6,8 @@ namespace DaFormer.Training.Optim;
 
 /// One optimizer parameter group: every parameter whose name classifies to the same (lr, decay) multipliers.
 /// mmcv puts each parameter into its own group; grouping identical settings is equivalent for AdamW
-/// (its state is per parameter) and keeps the group count at ≤ 3 for logging "lr per group".
+/// (its state is per parameter) and keeps the group count at ≤ 3 for logging "lr per group". The
+/// checkpoint files still get mmcv's one-group-per-parameter layout (see TrainingCheckpoint).
 public sealed record ParameterGroup(string Label, double LrMult, double DecayMult, IReadOnlyList<(string Name, Parameter Param)> Parameters)
 {
     public double BaseLr(double lr) => lr * LrMult;

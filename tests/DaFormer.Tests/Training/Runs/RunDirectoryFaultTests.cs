@@ -115,7 +115,9 @@ public class RunDirectoryFaultTests
         // little of and then stop, so the writer is provably in the middle of the file when it is killed.
         string? runDir = null;
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while ((runDir = Directory.GetDirectories(work).FirstOrDefault()) is null && DateTime.UtcNow < deadline && !child.HasExited) Thread.Sleep(20);
+        // config.json is written once the child owns the directory (a foreign file in it before that would send the child elsewhere).
+        while (((runDir = Directory.GetDirectories(work).FirstOrDefault()) is null || !File.Exists(Path.Combine(runDir, "config.json")))
+               && DateTime.UtcNow < deadline && !child.HasExited) Thread.Sleep(20);
         Assert.NotNull(runDir);
         var finalName = Path.Combine(runDir!, "iter_4.pth");
         var pipe = Path.Combine(runDir!, $".iter_4.pth.{child.Id}.tmp");
