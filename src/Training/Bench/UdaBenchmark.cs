@@ -1,6 +1,8 @@
 using DaFormer.Model;
 using DaFormer.Model.Runtime;
+using DaFormer.Training.Config;
 using DaFormer.Training.Optim;
+using DaFormer.Training.Randomness;
 using DaFormer.Training.Uda;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -32,14 +34,14 @@ public static class UdaBenchmark
         // Blocky labels so that the FD mask and ClassMix see realistic regions (32-pixel cells of random classes).
         using var cells = randint(0, spec.NumClasses, [batch, 1, crop / 32, crop / 32], dtype: ScalarType.Int64, device: device);
         using var gt = nn.functional.interpolate(cells.to(ScalarType.Float32), [crop, crop], mode: InterpolationMode.Nearest).to(ScalarType.Int64);
-        var settings = new DacsSettings(FdClasses: FeatureDistance.ThingClasses, NumClasses: spec.NumClasses);
+        var uda = new UdaConfig();   // the final recipe: α 0.999, thing-class FD, jitter, blur
         var nets = new DacsNetworks(student, teacher, imnet.backbone);
         var iter = 0;
         var dacsMs = ModelBenchmark.Time(iters, () =>
         {
             using var scope = NewDisposeScope();
             opt.zero_grad();
-            Dacs.Step(nets, img, gt, timg, iter++ + 1000, settings, seed: 0);
+            Dacs.Step(nets, new DacsBatch(img, gt, timg), uda, spec.NumClasses, RandomStreams.ForIteration(0, iter++ + 1000));
             opt.step();
         });
         var supMs = ModelBenchmark.Time(iters, () =>

@@ -66,4 +66,6 @@ public sealed record UdaConfig
     public bool Blur { get; init; } = true;
     /// ImageNet feature distance; null = off (base DACS).
     public FeatureDistance? FeatureDistance { get; init; } = FeatureDistance.Things;
+    /// Masked Image Consistency, one more step after the mixed step; null = off (DAFormer, HRDA).
+    public MicConfig? Mic { get; init; }
 }

@@ -6,6 +6,7 @@ using DaFormer.Training.Data;
 using DaFormer.Training.Data.Loader;
 using DaFormer.Training.Evaluation;
 using DaFormer.Training.Optim;
+using DaFormer.Training.Randomness;
 using DaFormer.Training.Uda;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -46,7 +47,6 @@ public static class Trainer
         var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(runDir, "tensorboard"));
         using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
         var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
-        var dacs = DacsSettingsOf(config);
         var recent = new Queue<double>();
         double? lastMiou = null;
         var lastGood = start;
@@ -82,7 +82,8 @@ public static class Trainer
             {
                 // Dropout / DropPath draw from the global generator: reseed it per iteration so that
                 // a resumed run repeats exactly what an uninterrupted run would have drawn.
-                manual_seed((long)(RandomStreams.Seed(seed, i, RandomStreams.Purpose.TorchOps) & 0x7FFFFFFFFFFFFFFF));
+                var random = RandomStreams.ForIteration(seed, i);
+                manual_seed(random.TorchSeed(Purpose.TorchOps));
                 var lrs = ParameterGroups.SetLearningRates(optimizer, groups, o.Lr, (int)i,
                     (b, it) => LearningRate(config.Schedule, b, it));
                 optimizer.zero_grad();
@@ -96,13 +97,13 @@ public static class Trainer
                 if (config.Uda.Mode == UdaMode.Dacs)
                 {
                     var debug = config.Runtime.DebugImageInterval > 0 && (i + 1) % config.Runtime.DebugImageInterval == 0;
-                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone), src, gt,
-                        batch.TargetImage!.to(device), (int)i, dacs, seed, captureDebug: debug);
+                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone),
+                        new DacsBatch(src, gt, batch.TargetImage!.to(device)), config.Uda, config.Model.NumClasses, random, captureDebug: debug);
                     losses = r.Losses;
                     conf = r.PseudoConfidence;
                     if (r.Debug is { } panels)
                         using (panels)
-                            DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, DacsSettings.Mean, DacsSettings.Std);
+                            DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, Data.Pipeline.Normalization.ImageNet.Mean, Data.Pipeline.Normalization.ImageNet.Std);
                 }
                 else losses = SupervisedStep.Run(nets.Student, src, gt);
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
@@ -157,19 +158,6 @@ public static class Trainer
         for (var g = 0; g < s.LearningRates.Count; g++) board.add_scalar($"lr/group{g}", (float)s.LearningRates[g], step);
         if (s.PseudoConfidence is { } c) board.add_scalar("train/pseudo_conf", (float)c, step);
     }
-
-    public static DacsSettings DacsSettingsOf(RunConfig c) => new(
-        EmaAlpha: c.Uda.EmaAlpha,
-        PseudoThreshold: c.Uda.PseudoThreshold,
-        PseudoCropTop: c.Uda.PseudoLabelCrop?.Top ?? 0,
-        PseudoCropBottom: c.Uda.PseudoLabelCrop?.Bottom ?? 0,
-        ColorJitterStrength: c.Uda.ColorJitter.Strength,
-        ColorJitterProbability: c.Uda.ColorJitter.Probability,
-        Blur: c.Uda.Blur,
-        FdLambda: c.Uda.FeatureDistance?.Lambda ?? 0,
-        FdClasses: c.Uda.FeatureDistance?.Classes?.Select(x => (long)x).ToList(),
-        FdMinRatio: c.Uda.FeatureDistance?.MinRatio ?? 0.75,
-        NumClasses: c.Model.NumClasses);
 
     static Dictionary<string, object?> TrainRecord(IterationStats s)
     {
