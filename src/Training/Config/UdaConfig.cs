@@ -67,5 +67,8 @@ public sealed record UdaConfig
     /// ImageNet feature distance; null = off (base DACS).
     public FeatureDistance? FeatureDistance { get; init; } = FeatureDistance.Things;
     /// Masked Image Consistency, one more step after the mixed step; null = off (DAFormer, HRDA).
+    /// Left out of the JSON when null, so configs (and run-directory hashes) of runs without MIC stay
+    /// as they were before MIC existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MicConfig? Mic { get; init; }
 }
