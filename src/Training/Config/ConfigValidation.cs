@@ -38,6 +38,8 @@ public static class ConfigValidation
                 Add("Model.Pretrained", $"{pre} does not exist (put the ImageNet weights there, or set Model.Pretrained = null to train from scratch)");
         }
 
+        if (m.Hrda is { } hrda) ValidateHrda(hrda, m, cfg.Data.Crop, Add);
+
         // ---- Data
         var d = cfg.Data;
         var mode = cfg.Uda.Mode;
@@ -142,6 +144,59 @@ public static class ConfigValidation
             else if (ts.Width > tc.Width || ts.Height > tc.Height) Add("Runtime.Test.Stride", $"{ts} is larger than the window {tc} (pixels would be skipped)");
         }
         return p;
+    }
+
+    /// HRDA's geometry must fit the training crop the way the original's `get_crop_bbox` and
+    /// `HRDAHead` need it; every combination that would crash or silently misalign is named here.
+    static void ValidateHrda(HrdaConfig h, ModelConfig m, ImageSize crop, Action<string, string> add)
+    {
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        const int HeadStride = 4; // output stride of the DAFormer head on MiT features
+        if (m.Decoder is not (Decoder.DaformerSepAspp or Decoder.DaformerAspp or Decoder.DaformerConv1))
+            add("Model.Hrda", $"HRDA wraps a DAFormer head (daformer_sepaspp, daformer_aspp or daformer_conv1), not {m.Decoder.Name()}");
+        var scalesOk = h.Scales.Count == 2 && h.Scales.All(s => s > 0 && s <= 1);
+        if (!scalesOk)
+            add("Model.Hrda.Scales", $"{h.Scales} must be two scales in (0, 1], e.g. [1, 0.5] (context and detail view)");
+        else if (h.HrScale != 1)
+            add("Model.Hrda.Scales", $"{h.Scales}: the larger scale must be 1 (the detail crop box is applied unchanged to the full-resolution labels)");
+        var lrStep = 0; // full-resolution pixels per context logit cell
+        if (scalesOk && h.HrScale == 1)
+        {
+            var inverse = 1 / h.LrScale;
+            if (Math.Abs(inverse - Math.Round(inverse)) > 1e-9)
+                add("Model.Hrda.Scales", $"the context scale {F(h.LrScale)} must be 1/n (1, 0.5, 0.25, …) so that a context logit cell covers a whole block of full-resolution pixels");
+            else lrStep = HeadStride * (int)Math.Round(inverse);
+        }
+        if (h.DetailCrop.Width < 1 || h.DetailCrop.Height < 1)
+        {
+            add("Model.Hrda.DetailCrop", $"{h.DetailCrop} must be positive");
+            return;
+        }
+        if (h.DetailCrop.Width % HeadStride != 0 || h.DetailCrop.Height % HeadStride != 0)
+            add("Model.Hrda.DetailCrop", $"{h.DetailCrop} must be a multiple of {HeadStride} in both sides (the head's output stride; the detail logits are inserted cell by cell)");
+        if (h.CropCoordDivisible < 1) add("Model.Hrda.CropCoordDivisible", $"{h.CropCoordDivisible} must be ≥ 1");
+        if (crop.Width >= 1 && crop.Height >= 1)
+        {
+            if (h.DetailCrop.Width > crop.Width || h.DetailCrop.Height > crop.Height)
+                add("Data.Crop", $"{crop} is smaller than the HRDA detail crop Model.Hrda.DetailCrop = {h.DetailCrop}; the detail crop is cut from the training crop, so it must fit inside it");
+            else if (h.CropCoordDivisible >= 1 && !(h.DetailCrop == crop))
+            {
+                // get_crop_bbox draws offsets d·randint(0, (margin + 1) // d): an empty range raises in the original.
+                foreach (var (side, margin) in new[] { ("height", crop.Height - h.DetailCrop.Height), ("width", crop.Width - h.DetailCrop.Width) })
+                    if ((margin + 1) / h.CropCoordDivisible == 0)
+                        add("Model.Hrda.DetailCrop", $"{h.DetailCrop} leaves a {side} margin of {margin} px in the {crop} training crop; the crop offset (a multiple of CropCoordDivisible = {h.CropCoordDivisible}) has no room. Make the detail crop equal to the training crop in both sides, or at least {h.CropCoordDivisible - 1} px smaller in each");
+            }
+            if (lrStep > 0 && (crop.Width % lrStep != 0 || crop.Height % lrStep != 0))
+                add("Data.Crop", $"{crop} is not divisible by {lrStep}: with the context scale {F(h.LrScale)} one context logit cell covers {lrStep}×{lrStep} px, and the crop must be a whole number of cells so the context and detail logits line up");
+        }
+        foreach (var (path, w) in new[] { ("Model.Hrda.HrLossWeight", h.HrLossWeight), ("Model.Hrda.LrLossWeight", h.LrLossWeight) })
+            if (!(w >= 0 && w <= 1)) add(path, $"{F(w)} is outside [0, 1]");
+        if (h.HrLossWeight + h.LrLossWeight > 1)
+            add("Model.Hrda.HrLossWeight", $"HrLossWeight {F(h.HrLossWeight)} + LrLossWeight {F(h.LrLossWeight)} exceed 1; the fused loss gets 1 − both");
+        if (h.AttentionEmbedDim < 1) add("Model.Hrda.AttentionEmbedDim", $"{h.AttentionEmbedDim} must be ≥ 1");
+        if (h.FixedAttention is { } fa && !(fa >= 0 && fa <= 1)) add("Model.Hrda.FixedAttention", $"{F(fa)} is outside [0, 1]");
+        if (h.FeatureScale is { } fs && !h.Scales.Contains(fs))
+            add("Model.Hrda.FeatureScale", $"{F(fs)} is not one of the scales {h.Scales}; use one of them or null (the original's 'all')");
     }
 
     static readonly Dictionary<DatasetKind, string[]> Splits = new()

@@ -73,6 +73,11 @@ public sealed record ModelConfig
     public double DropoutRatio { get; init; } = 0.1;
     /// ImageNet weights of the encoder (`pretrained/mit_b5.pth`); null trains from scratch.
     public string? Pretrained { get; init; } = "pretrained/mit_b5.pth";
+    /// HRDA multi-resolution training and inference around this segmentor; null = plain DAFormer.
+    /// Left out of the JSON when null, so configs (and run-directory hashes) of runs without HRDA
+    /// stay as they were before HRDA existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HrdaConfig? Hrda { get; init; }
 
     /// The network description the model library builds from.
     public SegmentorSpec ToSpec() => new(
@@ -82,4 +87,7 @@ public sealed record ModelConfig
         Channels: Channels,
         DropPathRate: DropPathRate,
         DropoutRatio: DropoutRatio);
+
+    /// HRDA's description for the model library; null for plain DAFormer.
+    public DaFormer.Model.Segmentors.HrdaSpec? ToHrdaSpec() => Hrda?.ToSpec();
 }
