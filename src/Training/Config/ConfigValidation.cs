@@ -71,7 +71,9 @@ public static class ConfigValidation
         {
             if (!(rcs.Temperature > 0)) Add("Data.Rcs.Temperature", $"{F(rcs.Temperature)} must be > 0 (use double.PositiveInfinity for uniform class sampling)");
             if (rcs.MinPixels < 0) Add("Data.Rcs.MinPixels", $"{rcs.MinPixels} must be ≥ 0");
-            InUnit("Data.Rcs.MinCropRatio", rcs.MinCropRatio);
+            // A factor on MinPixels, not a share: HRDA's 1024² crops use 2.0 (> 6000 pixels of the class).
+            if (!(rcs.MinCropRatio >= 0 && double.IsFinite(rcs.MinCropRatio)))
+                Add("Data.Rcs.MinCropRatio", $"{F(rcs.MinCropRatio)} must be a finite number ≥ 0 (a crop is kept when it has more than MinPixels × MinCropRatio pixels of the sampled class)");
         }
 
         // ---- UDA (the DACS knobs matter in Dacs mode only, but a nonsensical value is still reported)
@@ -103,6 +105,8 @@ public static class ConfigValidation
                 else if (!(r > 0 && r <= 1)) Add("Uda.FeatureDistance.MinRatio", $"{F(r)} is outside (0, 1]");
             }
         }
+
+        if (u.Mic is { } mic) ValidateMic(mic, u.Mode, d, Add);
 
         // ---- Optimizer
         var o = cfg.Optimizer;
@@ -197,6 +201,32 @@ public static class ConfigValidation
         if (h.FixedAttention is { } fa && !(fa >= 0 && fa <= 1)) add("Model.Hrda.FixedAttention", $"{F(fa)} is outside [0, 1]");
         if (h.FeatureScale is { } fs && !h.Scales.Contains(fs))
             add("Model.Hrda.FeatureScale", $"{F(fs)} is not one of the scales {h.Scales}; use one of them or null (the original's 'all')");
+    }
+
+    /// MIC's knobs (the original's `mask_*` settings) against what the masked step can do on this crop.
+    static void ValidateMic(MicConfig mic, UdaMode mode, DataConfig d, Action<string, string> add)
+    {
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        if (mode != UdaMode.Dacs)
+            add("Uda.Mic", $"is a step of DACS self-training, but Uda.Mode is {mode}; set Mode = Dacs or Mic = null");
+        if (!Enum.IsDefined(mic.Mode))
+            add("Uda.Mic.Mode", $"{mic.Mode} is not a mask mode; expected separate, separateaug, separatesrc, separatesrcaug, separatetrg or separatetrgaug");
+        else if (mic.Mode is MaskMode.Separate or MaskMode.SeparateAug && d.BatchSize != 2)
+            add("Uda.Mic.Mode", $"'{(mic.Mode == MaskMode.Separate ? "separate" : "separateaug")}' pairs one source and one target image and needs Data.BatchSize = 2 (it is {d.BatchSize})");
+        if (mic.BlockSize < 1) add("Uda.Mic.BlockSize", $"{mic.BlockSize} must be ≥ 1 (pixels per block side; 32 for 512² crops, 64 for 1024²)");
+        else if (d.Crop.Width >= 1 && d.Crop.Height >= 1)
+        {
+            var (rows, cols) = (Math.Round((double)d.Crop.Height / mic.BlockSize, MidpointRounding.ToEven), Math.Round((double)d.Crop.Width / mic.BlockSize, MidpointRounding.ToEven));
+            if (rows < 1 || cols < 1)
+                add("Uda.Mic.BlockSize", $"{mic.BlockSize} leaves no block in the {d.Crop} crop (grid round(H/b)×round(W/b) = {rows}×{cols}); use a block size below the crop side");
+        }
+        if (!(mic.MaskRatio >= 0 && mic.MaskRatio < 1))
+            add("Uda.Mic.MaskRatio", $"{F(mic.MaskRatio)} is outside [0, 1) (the share of blocks masked; 1 would blank the whole image)");
+        if (!(mic.Lambda > 0 && double.IsFinite(mic.Lambda)))
+            add("Uda.Mic.Lambda", $"{F(mic.Lambda)} must be a finite number > 0 (use Uda.Mic = null to turn MIC off)");
+        if (!(mic.ColorJitter.Strength >= 0)) add("Uda.Mic.ColorJitter.Strength", $"{F(mic.ColorJitter.Strength)} must be ≥ 0");
+        if (!(mic.ColorJitter.Probability >= 0 && mic.ColorJitter.Probability <= 1))
+            add("Uda.Mic.ColorJitter.Probability", $"{F(mic.ColorJitter.Probability)} is outside [0, 1]");
     }
 
     static readonly Dictionary<DatasetKind, string[]> Splits = new()
