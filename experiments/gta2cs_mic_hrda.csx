@@ -11,7 +11,8 @@ return MicHrdaGta2Cs with
 {
     Uda = MicHrdaGta2Cs.Uda with
     {
-        PseudoLabelCrop = null,                       // no 15/120-row crop under HRDA (margins v2 instead, see Presets)
+        PseudoLabelCrop = null,                       // no 15/120-row crop under HRDA, but …
+        PseudoLabelMargins = new PseudoLabelMargins(Top: 30, Bottom: 240, Left: 30, Right: 30), // … margins v2 of the full 2048×1024 image
         Mic = new MicConfig
         {
             Mode = MaskMode.SeparateTargetAug,        // mask_mode 'separatetrgaug': the target images, freshly augmented

@@ -88,6 +88,17 @@ public static class ConfigValidation
             if (plc.Top + plc.Bottom >= d.Crop.Height)
                 Add("Uda.PseudoLabelCrop", $"top {plc.Top} + bottom {plc.Bottom} rows leave nothing of the {d.Crop.Height}-row crop");
         }
+        if (u.PseudoLabelMargins is { } margins)
+        {
+            if (u.PseudoLabelCrop is not null)
+                Add("Uda.PseudoLabelMargins", "and Uda.PseudoLabelCrop are both set; the original uses one or the other (margins v2 under HRDA, the 15/120-row crop under DAFormer)");
+            foreach (var (side, v) in new[] { ("Top", margins.Top), ("Bottom", margins.Bottom), ("Left", margins.Left), ("Right", margins.Right) })
+                if (v < 0) Add($"Uda.PseudoLabelMargins.{side}", $"{v} must be ≥ 0");
+            var r = margins.Reference;
+            if (r.Width < 1 || r.Height < 1) Add("Uda.PseudoLabelMargins.Reference", $"{r} must be positive");
+            else if (margins.Top + margins.Bottom >= r.Height || margins.Left + margins.Right >= r.Width)
+                Add("Uda.PseudoLabelMargins", $"top {margins.Top} + bottom {margins.Bottom} rows or left {margins.Left} + right {margins.Right} columns leave nothing of the {r} image");
+        }
         NonNegative("Uda.ColorJitter.Strength", u.ColorJitter.Strength);
         InUnit("Uda.ColorJitter.Probability", u.ColorJitter.Probability);
         if (u.FeatureDistance is { } fd)

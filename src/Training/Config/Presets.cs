@@ -37,8 +37,8 @@ public static class Presets
     /// DAFormer head on 1024² crops of GTA at (2560, 1440) and Cityscapes at (2048, 1024), RCS with
     /// min crop ratio 2.0 (the 0.5 of DAFormer × 2², i.e. > 6000 pixels of the class), slide test over
     /// 1024² windows with stride 512, no 15/120-row pseudo-label crop, and MIC with block 64, ratio 0.7,
-    /// `separatetrgaug`, λ 1. Not yet here: the original's pseudo-label margins v2 (30 top, 240 bottom,
-    /// 30 left/right of the full Cityscapes image), which need the target crop box from the loader.
+    /// `separatetrgaug`, λ 1, and the pseudo-label margins v2 (30 top, 240 bottom, 30 left/right of the
+    /// full Cityscapes image) instead of the 15/120-row crop.
     public static RunConfig MicHrdaGta2Cs => Gta2Cs with
     {
         Model = Gta2Cs.Model with { Hrda = new HrdaConfig() },
@@ -50,7 +50,7 @@ public static class Presets
             Crop = new(1024, 1024),
             Rcs = Rcs.On(temperature: 0.01, minPixels: 3000, minCropRatio: 2.0),
         },
-        Uda = Gta2Cs.Uda with { PseudoLabelCrop = null, Mic = MicConfig.Hrda },
+        Uda = Gta2Cs.Uda with { PseudoLabelCrop = null, PseudoLabelMargins = PseudoLabelMargins.V2, Mic = MicConfig.Hrda },
         Runtime = Gta2Cs.Runtime with { Seed = 2, Test = TestConfig.Slide(new(1024, 1024), new(512, 512)) },
     };
 

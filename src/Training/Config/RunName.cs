@@ -40,6 +40,7 @@ public static class RunName
         }
         if (cfg.Data.Rcs is { } rcs) s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
         if (uda.PseudoLabelCrop is not null) s += "_cpl";
+        if (uda.PseudoLabelMargins is not null) s += "_cpl2";
         if (uda.Mic is { } mic) s += MicToken(mic);
         return s;
     }

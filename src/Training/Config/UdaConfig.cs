@@ -26,6 +26,19 @@ public sealed record PseudoLabelCrop(int Top = 15, int Bottom = 120)
     public static PseudoLabelCrop Original => new();
 }
 
+/// Pseudo-label margins "v2" of HRDA and MIC(HRDA) (the original's `crop_pseudo_margins=[30, 240, 30, 30]`):
+/// a mask of `Reference` size that is 0 in the top/bottom rows and left/right columns of the full
+/// target image, sent through the target's resize, crop and flip, multiplies the pseudo-label weight.
+/// Unlike the 15/120-row crop it only hides pixels that lie at the border of the whole image.
+public sealed record PseudoLabelMargins(int Top = 30, int Bottom = 240, int Left = 30, int Right = 30)
+{
+    /// The (width, height) the original builds the mask at — Cityscapes' 2048×1024 — before resizing.
+    public ImageSize Reference { get; init; } = new(2048, 1024);
+
+    /// `crop_pseudo_margins=[30, 240, 30, 30]` of the HRDA / MIC(HRDA) Cityscapes configs.
+    public static PseudoLabelMargins V2 => new();
+}
+
 /// DACS colour jitter on the mixed image: applied when a uniform draw exceeds `Probability`
 /// (so 0.2 means 80 % of iterations, spec §8 item 7) with strength `Strength`.
 public sealed record ColorJitter(double Strength = 0.2, double Probability = 0.2);
@@ -60,6 +73,10 @@ public sealed record UdaConfig
     public double PseudoThreshold { get; init; } = 0.968;
     /// Rows ignored in the pseudo-label weight; null = off (base DACS).
     public PseudoLabelCrop? PseudoLabelCrop { get; init; } = PseudoLabelCrop.Original;
+    /// Margins of the full target image excluded from the pseudo-label weight (HRDA's "v2"); null =
+    /// off. Left out of the JSON when null (configs of earlier runs keep their hash).
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PseudoLabelMargins? PseudoLabelMargins { get; init; }
     public MixKind Mix { get; init; } = MixKind.Class;
     public ColorJitter ColorJitter { get; init; } = new();
     /// Gaussian blur of the mixed image (when a uniform draw exceeds 0.5).

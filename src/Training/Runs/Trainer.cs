@@ -47,6 +47,7 @@ public static class Trainer
         var board = torch.utils.tensorboard.SummaryWriter(Path.Combine(runDir, "tensorboard"));
         using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
         var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
+        var margins = config.Uda.PseudoLabelMargins is { } pm ? PseudoMargins.Resized(pm, config.Data.Target.Scale) : null;
         var recent = new Queue<double>();
         double? lastMiou = null;
         var lastGood = start;
@@ -98,7 +99,12 @@ public static class Trainer
                 {
                     var debug = config.Runtime.DebugImageInterval > 0 && (i + 1) % config.Runtime.DebugImageInterval == 0;
                     var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone),
-                        new DacsBatch(src, gt, batch.TargetImage!.to(device)), config.Uda, config.Model.NumClasses, random, captureDebug: debug);
+                        new DacsBatch(src, gt, batch.TargetImage!.to(device))
+                        {
+                            ValidPseudoMask = margins is null ? null : PseudoMargins.Masks(margins,
+                                batch.TargetGeometry.Select(t => new CropGeometry(t.Box, t.Flipped)).ToList(), (int)gt.shape[2], (int)gt.shape[3]).to(device),
+                        },
+                        config.Uda, config.Model.NumClasses, random, captureDebug: debug);
                     losses = r.Losses;
                     conf = r.PseudoConfidence;
                     if (r.Debug is { } panels)

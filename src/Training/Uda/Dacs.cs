@@ -13,10 +13,12 @@ namespace DaFormer.Training.Uda;
 public sealed record DacsNetworks(Segmentor Student, Segmentor Teacher, Encoder? ImageNet);
 
 /// The batch of one DACS iteration: source images (B,3,H,W), source labels (B,1,H,W) int64 and
-/// target images (B,3,H,W), normalised with `Normalization`.
+/// target images (B,3,H,W), normalised with `Normalization`. `ValidPseudoMask` (B,1,H,W), 0/1, is
+/// the original's `valid_pseudo_mask` of the pseudo-label margins (null = no margins).
 public sealed record DacsBatch(Tensor Source, Tensor SourceLabel, Tensor Target)
 {
     public Normalization Normalization { get; init; } = Normalization.ImageNet;
+    public Tensor? ValidPseudoMask { get; init; }
 }
 
 /// Scalars one iteration reports (loss terms keyed as the original logs them), and on request the
@@ -67,6 +69,8 @@ public static class Dacs
             nets.Teacher.TeacherMode();
             var teacherLogits = nets.Teacher.EncodeDecode(timg);
             pl = PseudoLabels.FromTeacherLogits(teacherLogits, uda.PseudoThreshold, uda.PseudoLabelCrop?.Top ?? 0, uda.PseudoLabelCrop?.Bottom ?? 0);
+            // `filter_valid_pseudo_region`: after the row crop, the weight times the margin mask.
+            if (batch.ValidPseudoMask is { } valid) pl = pl with { Weight = pl.Weight * valid.squeeze(1) };
         }
 
         // 6. ClassMix with the source labels (into new tensors: the un-mixed weights stay for MIC).
@@ -88,6 +92,7 @@ public static class Dacs
         {
             var weight = mic.ConfidenceWeight ? pl.Weight
                 : PseudoLabels.Region(pl.Label, uda.PseudoLabelCrop?.Top ?? 0, uda.PseudoLabelCrop?.Bottom ?? 0);
+            if (!mic.ConfidenceWeight && batch.ValidPseudoMask is { } valid) weight = weight * valid.squeeze(1);
             var inputs = MaskedConsistency.Select(mic.Mode, img, gt, timg, pl.Label, weight);
             masked = MaskedConsistency.Step(student, inputs, mic, mean, std, random, crop);
             SegmentorTraining.AddLogs(losses, masked.Logs, "masked.");
