@@ -49,6 +49,21 @@ public class BlockMaskTests
         Assert.True(Same(MicFixture.T($"mask{k}.masked_img"), masked));
     }
 
+    [Fact]
+    public void The_masked_loss_cases_masked_image_follows_from_its_grid_and_its_torch_seed()
+    {
+        // The masked-loss case of the fixture (mode separatetrg: no augmentation, so the grid is the
+        // first torch draw after torch.manual_seed(104); the HRDA crop box comes from numpy).
+        var m = MicFixture.Manifest.GetProperty("masked_loss");
+        var (block, ratio) = (m.GetProperty("mask_block_size").GetInt32(), m.GetProperty("mask_ratio").GetDouble());
+        var target = MicFixture.T("loss.target_img");
+        int h = (int)target.shape[2], w = (int)target.shape[3];
+        var mask = BlockMask.FromGrid(MicFixture.T("loss.grid"), ratio, h, w);
+        Assert.True(Same(MicFixture.T("loss.masked_img"), target * mask));
+        using var g = new Generator((ulong)m.GetProperty("torch_seed_before_call").GetInt32());
+        Assert.True(Same(MicFixture.T("loss.masked_img"), BlockMask.Apply(target, block, ratio, g).Masked));
+    }
+
     static readonly Gen<(int Block, int Rows, int Cols, double Ratio, int Seed)> Settings =
         from block in Gen.Elements(4, 8, 16, 32)
         from rows in Gen.Choose(1, 6)
