@@ -39,7 +39,7 @@ public static class UdaBenchmark
         var micBlock = mic ? Math.Max(1, crop / 16) : (int?)null;
         // The final recipe: α 0.999, thing-class FD, jitter, blur (+ MIC on request).
         var uda = new UdaConfig { Mic = micBlock is { } b ? new MicConfig { BlockSize = b } : null };
-        var nets = new DacsNetworks(student, teacher, imnet.backbone);
+        var nets = new DacsNetworks(student, teacher, imnet);
         var iter = 0;
         var dacsMs = ModelBenchmark.Time(iters, () =>
         {

@@ -98,7 +98,7 @@ public static class Trainer
                 if (config.Uda.Mode == UdaMode.Dacs)
                 {
                     var debug = config.Runtime.DebugImageInterval > 0 && (i + 1) % config.Runtime.DebugImageInterval == 0;
-                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone),
+                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet),
                         new DacsBatch(src, gt, batch.TargetImage!.to(device))
                         {
                             ValidPseudoMask = margins is null ? null : PseudoMargins.Masks(margins,

@@ -1,7 +1,5 @@
 using DaFormer.Model;
-using DaFormer.Model.Backbones;
 using DaFormer.Training.Config;
-using Encoder = DaFormer.Model.Backbones.Encoder;
 using DaFormer.Training.Data.Pipeline;
 using DaFormer.Training.Randomness;
 using static TorchSharp.torch;
@@ -9,8 +7,9 @@ using static TorchSharp.torch;
 namespace DaFormer.Training.Uda;
 
 /// The three networks of DACS: the trained student, its EMA teacher and (for the feature distance)
-/// a frozen copy of the ImageNet encoder.
-public sealed record DacsNetworks(Segmentor Student, Segmentor Teacher, Encoder? ImageNet);
+/// a frozen copy of the segmentor with the ImageNet encoder weights (only its `ExtractFeatures` runs).
+/// Each is a DAFormer encoder–decoder or an HRDA segmentor; the step does not ask which.
+public sealed record DacsNetworks(SegmentorBase Student, SegmentorBase Teacher, SegmentorBase? ImageNet);
 
 /// The batch of one DACS iteration: source images (B,3,H,W), source labels (B,1,H,W) int64 and
 /// target images (B,3,H,W), normalised with `Normalization`. `ValidPseudoMask` (B,1,H,W), 0/1, is
@@ -54,15 +53,17 @@ public static class Dacs
         // 3. Source step (student in train mode: DropPath and Dropout2d active).
         student.train();
         var useFd = uda.FeatureDistance is not null && nets.ImageNet is not null;
-        var source = SegmentorTraining.Forward(student, img, gt, weight: null, crop: crop);
+        var source = SegmentorTraining.Forward(student, img, gt, weight: null, crop: crop, returnFeatures: useFd);
         SegmentorTraining.AddLogs(losses, source.Logs);
         source.Loss.backward(retain_graph: useFd);
 
-        // 4. ImageNet feature distance on the last stage, restricted to thing classes.
-        if (useFd && FeatureDistanceStep(nets.ImageNet!, img, source.Features[^1], gt, uda.FeatureDistance!, numClasses) is { } fd)
+        // 4. ImageNet feature distance on the last stage, restricted to thing classes (HRDA: the
+        //    features at `feature_scale`, whose cells cover more pixels of the full-resolution label).
+        if (useFd && FeatureDistanceStep(nets.ImageNet!, img, source, gt, uda.FeatureDistance!, numClasses) is { } fd)
             losses["src.loss_imnet_feat_dist"] = fd;
 
-        // 5. Pseudo-labels from the teacher: BN on batch statistics, stochastic layers off.
+        // 5. Pseudo-labels from the teacher on the whole target crop (HRDA: context view + overlapping
+        //    detail windows, fused everywhere): BN on batch statistics, stochastic layers off.
         PseudoLabels pl;
         using (no_grad())
         {
@@ -104,17 +105,31 @@ public static class Dacs
 
     /// λ·‖F_student − F_ImageNet‖ on thing-class cells, backward; the logged value, or null when no
     /// cell is selected (the original's mean is NaN then but reaches no parameter: skip it entirely).
-    static double? FeatureDistanceStep(Encoder imageNet, Tensor img, Tensor studentLast, Tensor gt, Config.FeatureDistance fd, int numClasses)
+    /// With HRDA's `feature_scale='all'` the source forward also returns the detail crop's features:
+    /// their distance (to the ImageNet encoder on the same crop, the label cut with the same box) is
+    /// added to the context view's, as the original sums the scales.
+    static double? FeatureDistanceStep(SegmentorBase imageNet, Tensor img, TrainingForward source, Tensor gt, Config.FeatureDistance fd, int numClasses)
     {
-        Tensor imnetLast;
-        using (no_grad())
+        var classes = fd.Classes?.Select(c => (long)c).ToList();
+        Tensor? Distance(Tensor studentLast, Func<Tensor[]> imnetFeatures, Tensor label)
         {
-            imageNet.eval();
-            imnetLast = imageNet.forward(img)[^1];
+            Tensor imnetLast;
+            using (no_grad())
+            {
+                imageNet.eval();
+                imnetLast = imnetFeatures()[^1];
+            }
+            return Uda.FeatureDistance.Compute(studentLast, imnetLast, label, fd.Lambda, classes, fd.MinRatio ?? 0.75, numClasses).Loss;
         }
-        var result = Uda.FeatureDistance.Compute(studentLast, imnetLast, gt, fd.Lambda,
-            fd.Classes?.Select(c => (long)c).ToList(), fd.MinRatio ?? 0.75, numClasses);
-        if (result.Loss is not { } loss) return null;
+        var terms = new List<Tensor>();
+        if (Distance(source.Features![^1], () => imageNet.ExtractFeatures(img), gt) is { } context) terms.Add(context);
+        if (source.DetailFeatures is { } detail && source.DetailBox is { } box)
+        {
+            var crop = img[.., .., box.Y1..box.Y2, box.X1..box.X2];
+            if (Distance(detail[^1], () => imageNet.Backbone.forward(crop), gt[.., .., box.Y1..box.Y2, box.X1..box.X2]) is { } d) terms.Add(d);
+        }
+        if (terms.Count == 0) return null;
+        var loss = terms.Count == 1 ? terms[0] : terms[0] + terms[1];
         var value = loss.item<float>();
         loss.backward();
         return value;

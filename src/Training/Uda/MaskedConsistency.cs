@@ -55,7 +55,7 @@ public static class MaskedConsistency
     /// The masked step: augmentation, block mask, student forward, backward. `mean`/`std` are the
     /// dataset normalisation (0…255, RGB). Randomness: `MicAugment` and `MicMask` streams of the
     /// iteration; `crop` is the HRDA detail-crop stream (unused by single-scale segmentors).
-    public static MaskedResult Step(Segmentor student, MaskedInputs inputs, MicConfig mic, IReadOnlyList<double> mean,
+    public static MaskedResult Step(SegmentorBase student, MaskedInputs inputs, MicConfig mic, IReadOnlyList<double> mean,
         IReadOnlyList<double> std, IterationStreams random, Random? crop = null)
     {
         var image = inputs.Image;
