@@ -2,16 +2,17 @@ using DaFormer.Model.Backbones;
 using DaFormer.Model.Heads;
 using DaFormer.Model.Layers;
 using DaFormer.Model.Necks;
+using DaFormer.Model.Segmentors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DaFormer.Model;
 
-/// mmseg `EncoderDecoder` (spec §3.4): `backbone` → optional parameter-free `neck` → `decode_head`.
+/// mmseg `EncoderDecoder` (`mmseg/models/segmentors/encoder_decoder.py`): `backbone` → optional parameter-free `neck` → `decode_head`.
 /// Field names make the state-dict keys `backbone.…` / `decode_head.…`. `forward` = `EncodeDecode`:
 /// logits bilinearly resized (align_corners=False) to the input size.
-public sealed class Segmentor : nn.Module<Tensor, Tensor>
+public sealed class Segmentor : SegmentorBase
 {
     public const long IgnoreIndex = 255;
 
@@ -19,8 +20,9 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
     public readonly SegFormerAdapter? neck;
     public readonly DecodeHead decode_head;
 
-    public SegmentorSpec Spec { get; }
-    public int NumClasses => decode_head.NumClasses;
+    public override SegmentorSpec Spec { get; }
+    public override int NumClasses => decode_head.NumClasses;
+    public override Encoder Backbone => backbone;
 
     public Segmentor(SegmentorSpec spec, Encoder backbone, DecodeHead decodeHead, SegFormerAdapter? neck = null)
         : base(nameof(Segmentor))
@@ -33,7 +35,7 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
     }
 
     /// Backbone (+ neck) features — mmseg `extract_feat`, also used for the feature distance.
-    public Tensor[] ExtractFeatures(Tensor img)
+    public override Tensor[] ExtractFeatures(Tensor img)
     {
         var features = backbone.forward(img);
         if (neck is null) return features;
@@ -46,7 +48,7 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
     public Tensor DecodeLogits(Tensor[] features) => decode_head.forward(features);
 
     /// Logits resized to the input size (mmseg `encode_decode`).
-    public Tensor EncodeDecode(Tensor img)
+    public override Tensor EncodeDecode(Tensor img)
     {
         var features = ExtractFeatures(img);
         try
@@ -57,42 +59,19 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
         finally { foreach (var f in features) f.Dispose(); }
     }
 
-    public override Tensor forward(Tensor img) => EncodeDecode(img);
-
-    /// Whole-image inference (`test_cfg.mode='whole'`): logits at the input size.
-    public Tensor WholeInference(Tensor img) => EncodeDecode(img);
-
-    /// Sliding-window inference (spec §2.5): windows of `crop` with step `stride`, per axis
-    /// `max(H − crop + stride − 1, 0) // stride + 1` windows, each clamped to end inside the image;
-    /// overlapping logits are summed and divided by the per-pixel window count.
-    public Tensor SlideInference(Tensor img, (int H, int W) crop, (int H, int W) stride)
+    /// mmseg `EncoderDecoder.forward_train`: one forward, `decode.loss_seg` and `decode.acc_seg`.
+    public override TrainingOutput ForwardTrain(Tensor img, Tensor gt, Tensor? pixelWeight = null, Random? random = null, bool returnFeatures = false)
     {
-        long b = img.shape[0], h = img.shape[2], w = img.shape[3];
-        var preds = zeros([b, NumClasses, h, w], dtype: img.dtype, device: img.device);
-        using var count = zeros([1, 1, h, w], dtype: img.dtype, device: img.device);
-        foreach (var (y1, y2) in Windows(h, crop.H, stride.H))
-        foreach (var (x1, x2) in Windows(w, crop.W, stride.W))
-        {
-            using var window = img[.., .., (int)y1..(int)y2, (int)x1..(int)x2];
-            using var logits = EncodeDecode(window);
-            using var target = preds[.., .., (int)y1..(int)y2, (int)x1..(int)x2];
-            target.add_(logits);
-            using var c = count[.., .., (int)y1..(int)y2, (int)x1..(int)x2];
-            c.add_(1);
-        }
-        using (preds) return preds.div(count);
-    }
-
-    /// Window [start, end) ranges along one axis, as mmseg's slide_inference computes them.
-    public static IEnumerable<(long Start, long End)> Windows(long size, long crop, long stride)
-    {
-        if (crop <= 0 || stride <= 0) throw new DaFormerError($"Sliding-window crop ({crop}) and stride ({stride}) must be positive.");
-        var grids = Math.Max(size - crop + stride - 1, 0) / stride + 1;
-        for (long i = 0; i < grids; i++)
-        {
-            var end = Math.Min(i * stride + crop, size);
-            yield return (Math.Max(end - crop, 0), end);
-        }
+        var features = ExtractFeatures(img);
+        var logits = DecodeLogits(features);
+        var loss = Loss(logits, gt, pixelWeight);
+        var accuracy = Accuracy(logits, gt);
+        if (!returnFeatures) foreach (var f in features) f.Dispose();
+        return new TrainingOutput(
+            [new("decode.loss_seg", loss)],
+            new Dictionary<string, double> { ["decode.acc_seg"] = accuracy },
+            logits,
+            returnFeatures ? features : null);
     }
 
     /// The original's segmentation loss (spec §3.4): logits bilinearly upsampled to the label size,
@@ -120,22 +99,5 @@ public sealed class Segmentor : nn.Module<Tensor, Tensor>
         using var correct = pred.eq(target);
         using var n = correct.sum();
         return n.item<long>() * 100.0 / target.numel();
-    }
-
-    /// Enables or disables the stochastic layers (Dropout2d, DropPath) independently of BatchNorm.
-    /// The EMA teacher runs with BN in train mode (batch statistics) but stochastic layers off
-    /// (spec §4.5): call `train()` then `SetStochasticLayersEnabled(false)`, or `TeacherMode()`.
-    /// Note that a later `train()`/`eval()` resets these layers together with the rest.
-    public void SetStochasticLayersEnabled(bool enabled)
-    {
-        foreach (var m in modules())
-            if (m is Dropout2d or DropPath) m.train(enabled);
-    }
-
-    /// BN in train mode, Dropout/DropPath off — the EMA teacher's state during training (spec §4.5).
-    public void TeacherMode()
-    {
-        train();
-        SetStochasticLayersEnabled(false);
     }
 }

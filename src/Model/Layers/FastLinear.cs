@@ -4,33 +4,20 @@ using static TorchSharp.torch;
 
 namespace DaFormer.Model.Layers;
 
-/// y = x·Wᵀ + b over the last dimension, like `nn.functional.linear`, but on the CPU computed as a
-/// 1×1 convolution of a channels-last view of x — no copy, the same sums in another order.
+/// y = x·Wᵀ + b over the last dimension — every MiT and head Linear goes through here.
 ///
-/// Why: libtorch's CPU `linear` runs on MKL's sgemm, which on AMD processors does not use AVX-512
-/// and reaches about 200 GFLOP/s here, while its convolutions run on oneDNN's own kernels at
-/// 370–470 GFLOP/s; forward + backward of the MiT/head Linear layers (M×K·K×N with M = tokens)
-/// take about half the time this way (`daformer bench model`, README "Performance"). On CUDA and
-/// for other dtypes the ordinary `linear` is used. The modules stay `nn.Linear`, so parameters,
-/// state-dict keys and initialisation are unchanged.
+/// It used to compute the Linear on the CPU as a 1×1 convolution of a channels-last (1, K, M, 1)
+/// view of x, because oneDNN's convolutions outran MKL's sgemm on this AMD CPU. That path is wrong
+/// with more than one thread for some token counts M (libtorch 2.10 CPU, 2 threads, measured
+/// 2026-12-01 against `linear`: 160→640 wrong by relL2 ≈ 0.1 for 105 of the M in 100…400, e.g.
+/// M = 144 and 216 — HRDA's batch of 12 or 18 sliding windows at MiT stage 3 —, 128→512 with
+/// M = 8192 — MiT-b5 stage 2 at 2×512² — wrong by 0.067, and some shapes abort the process; with one
+/// thread, or with the pixels as the batch axis (M, K, 1, 1), every case was right). Until a
+/// correct fast path is found and measured, the ordinary `linear` is used everywhere;
+/// `FastLinearTests` holds the failing shapes.
 public static class FastLinear
 {
     public static Tensor Apply(Linear layer, Tensor x) => Apply(x, layer.weight!, layer.bias);
 
-    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias)
-    {
-        if (x.device_type != DeviceType.CPU || x.dtype != ScalarType.Float32 || x.dim() < 2 || x.numel() == 0)
-            return nn.functional.linear(x, weight, bias);
-        long k = x.shape[^1], n = weight.shape[0], m = x.numel() / k;
-        // (M, K) row-major is the NHWC layout of a (1, K, M, 1) map: oneDNN then sees a channels-last
-        // 1×1 convolution over M pixels and writes its output channels-last, i.e. (M, N) row-major.
-        using var rows = x.reshape(1, m, 1, k);
-        using var map = rows.permute(0, 3, 1, 2);
-        using var kernel = weight.view(n, k, 1, 1);
-        using var y = nn.functional.conv2d(map, kernel, bias);
-        using var nhwc = y.permute(0, 2, 3, 1);
-        var shape = x.shape.ToArray();
-        shape[^1] = n;
-        return nhwc.reshape(shape);
-    }
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias) => nn.functional.linear(x, weight, bias);
 }

@@ -58,11 +58,13 @@ public static class BenchCommand
     {
         var cmd = new Command("uda", "Time of one full DACS iteration (RCS-style labels, FD, EMA, ClassMix, jitter/blur) vs. one supervised step.");
         var (arch, head, crop, batch, iters, channels, threads) = Common(cmd, 2);
+        var mic = new Option<bool>("--mic") { Description = "Add the MIC step (masked target, block crop/16, ratio 0.7) to the DACS iteration." };
+        cmd.Options.Add(mic);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var device = Setup(parse, threads);
             var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
-            var r = UdaBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device);
+            var r = UdaBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, parse.GetValue(mic));
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             WarnAboutAllocator(r.Allocator, device);
             return 0;

@@ -44,6 +44,8 @@ public static class ConfigValidation
                 Add("Model.Pretrained", $"{pre} does not exist (put the ImageNet weights there, or set Model.Pretrained = null to train from scratch)");
         }
 
+        if (m.Hrda is { } hrda) ValidateHrda(hrda, m, cfg.Data.Crop, Add);
+
         // ---- Data
         var d = cfg.Data;
         var mode = cfg.Uda.Mode;
@@ -75,7 +77,9 @@ public static class ConfigValidation
         {
             if (!(rcs.Temperature > 0)) Add("Data.Rcs.Temperature", $"{F(rcs.Temperature)} must be > 0 (use double.PositiveInfinity for uniform class sampling)");
             if (rcs.MinPixels < 0) Add("Data.Rcs.MinPixels", $"{rcs.MinPixels} must be ≥ 0");
-            InUnit("Data.Rcs.MinCropRatio", rcs.MinCropRatio);
+            // A factor on MinPixels, not a share: HRDA's 1024² crops use 2.0 (> 6000 pixels of the class).
+            if (!(rcs.MinCropRatio >= 0 && double.IsFinite(rcs.MinCropRatio)))
+                Add("Data.Rcs.MinCropRatio", $"{F(rcs.MinCropRatio)} must be a finite number ≥ 0 (a crop is kept when it has more than MinPixels × MinCropRatio pixels of the sampled class)");
         }
 
         // ---- UDA (the DACS knobs matter in Dacs mode only, but a nonsensical value is still reported)
@@ -89,6 +93,17 @@ public static class ConfigValidation
             if (plc.Bottom < 0) Add("Uda.PseudoLabelCrop.Bottom", $"{plc.Bottom} must be ≥ 0");
             if (plc.Top + plc.Bottom >= d.Crop.Height)
                 Add("Uda.PseudoLabelCrop", $"top {plc.Top} + bottom {plc.Bottom} rows leave nothing of the {d.Crop.Height}-row crop");
+        }
+        if (u.PseudoLabelMargins is { } margins)
+        {
+            if (u.PseudoLabelCrop is not null)
+                Add("Uda.PseudoLabelMargins", "and Uda.PseudoLabelCrop are both set; the original uses one or the other (margins v2 under HRDA, the 15/120-row crop under DAFormer)");
+            foreach (var (side, v) in new[] { ("Top", margins.Top), ("Bottom", margins.Bottom), ("Left", margins.Left), ("Right", margins.Right) })
+                if (v < 0) Add($"Uda.PseudoLabelMargins.{side}", $"{v} must be ≥ 0");
+            var r = margins.Reference;
+            if (r.Width < 1 || r.Height < 1) Add("Uda.PseudoLabelMargins.Reference", $"{r} must be positive");
+            else if (margins.Top + margins.Bottom >= r.Height || margins.Left + margins.Right >= r.Width)
+                Add("Uda.PseudoLabelMargins", $"top {margins.Top} + bottom {margins.Bottom} rows or left {margins.Left} + right {margins.Right} columns leave nothing of the {r} image");
         }
         NonNegative("Uda.ColorJitter.Strength", u.ColorJitter.Strength);
         InUnit("Uda.ColorJitter.Probability", u.ColorJitter.Probability);
@@ -107,6 +122,8 @@ public static class ConfigValidation
                 else if (!(r > 0 && r <= 1)) Add("Uda.FeatureDistance.MinRatio", $"{F(r)} is outside (0, 1]");
             }
         }
+
+        if (u.Mic is { } mic) ValidateMic(mic, u.Mode, d, Add);
 
         // ---- Optimizer
         var o = cfg.Optimizer;
@@ -157,6 +174,85 @@ public static class ConfigValidation
         foreach (var e in Enum.GetValues<Encoder>())
             if (Path.GetFileName(e.PretrainedFile()) == name) return e;
         return null;
+    }
+
+    /// HRDA's geometry must fit the training crop the way the original's `get_crop_bbox` and
+    /// `HRDAHead` need it; every combination that would crash or silently misalign is named here.
+    static void ValidateHrda(HrdaConfig h, ModelConfig m, ImageSize crop, Action<string, string> add)
+    {
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        const int HeadStride = 4; // output stride of the DAFormer head on MiT features
+        if (m.Decoder is not (Decoder.DaformerSepAspp or Decoder.DaformerAspp or Decoder.DaformerConv1))
+            add("Model.Hrda", $"HRDA wraps a DAFormer head (daformer_sepaspp, daformer_aspp or daformer_conv1), not {m.Decoder.Name()}");
+        var scalesOk = h.Scales.Count == 2 && h.Scales.All(s => s > 0 && s <= 1);
+        if (!scalesOk)
+            add("Model.Hrda.Scales", $"{h.Scales} must be two scales in (0, 1], e.g. [1, 0.5] (context and detail view)");
+        else if (h.HrScale != 1)
+            add("Model.Hrda.Scales", $"{h.Scales}: the larger scale must be 1 (the detail crop box is applied unchanged to the full-resolution labels)");
+        var lrStep = 0; // full-resolution pixels per context logit cell
+        if (scalesOk && h.HrScale == 1)
+        {
+            var inverse = 1 / h.LrScale;
+            if (Math.Abs(inverse - Math.Round(inverse)) > 1e-9)
+                add("Model.Hrda.Scales", $"the context scale {F(h.LrScale)} must be 1/n (1, 0.5, 0.25, …) so that a context logit cell covers a whole block of full-resolution pixels");
+            else lrStep = HeadStride * (int)Math.Round(inverse);
+        }
+        if (h.DetailCrop.Width < 1 || h.DetailCrop.Height < 1)
+        {
+            add("Model.Hrda.DetailCrop", $"{h.DetailCrop} must be positive");
+            return;
+        }
+        if (h.DetailCrop.Width % HeadStride != 0 || h.DetailCrop.Height % HeadStride != 0)
+            add("Model.Hrda.DetailCrop", $"{h.DetailCrop} must be a multiple of {HeadStride} in both sides (the head's output stride; the detail logits are inserted cell by cell)");
+        if (h.CropCoordDivisible < 1) add("Model.Hrda.CropCoordDivisible", $"{h.CropCoordDivisible} must be ≥ 1");
+        if (crop.Width >= 1 && crop.Height >= 1)
+        {
+            if (h.DetailCrop.Width > crop.Width || h.DetailCrop.Height > crop.Height)
+                add("Data.Crop", $"{crop} is smaller than the HRDA detail crop Model.Hrda.DetailCrop = {h.DetailCrop}; the detail crop is cut from the training crop, so it must fit inside it");
+            else if (h.CropCoordDivisible >= 1 && !(h.DetailCrop == crop))
+            {
+                // get_crop_bbox draws offsets d·randint(0, (margin + 1) // d): an empty range raises in the original.
+                foreach (var (side, margin) in new[] { ("height", crop.Height - h.DetailCrop.Height), ("width", crop.Width - h.DetailCrop.Width) })
+                    if ((margin + 1) / h.CropCoordDivisible == 0)
+                        add("Model.Hrda.DetailCrop", $"{h.DetailCrop} leaves a {side} margin of {margin} px in the {crop} training crop; the crop offset (a multiple of CropCoordDivisible = {h.CropCoordDivisible}) has no room. Make the detail crop equal to the training crop in both sides, or at least {h.CropCoordDivisible - 1} px smaller in each");
+            }
+            if (lrStep > 0 && (crop.Width % lrStep != 0 || crop.Height % lrStep != 0))
+                add("Data.Crop", $"{crop} is not divisible by {lrStep}: with the context scale {F(h.LrScale)} one context logit cell covers {lrStep}×{lrStep} px, and the crop must be a whole number of cells so the context and detail logits line up");
+        }
+        foreach (var (path, w) in new[] { ("Model.Hrda.HrLossWeight", h.HrLossWeight), ("Model.Hrda.LrLossWeight", h.LrLossWeight) })
+            if (!(w >= 0 && w <= 1)) add(path, $"{F(w)} is outside [0, 1]");
+        if (h.HrLossWeight + h.LrLossWeight > 1)
+            add("Model.Hrda.HrLossWeight", $"HrLossWeight {F(h.HrLossWeight)} + LrLossWeight {F(h.LrLossWeight)} exceed 1; the fused loss gets 1 − both");
+        if (h.AttentionEmbedDim < 1) add("Model.Hrda.AttentionEmbedDim", $"{h.AttentionEmbedDim} must be ≥ 1");
+        if (h.FixedAttention is { } fa && !(fa >= 0 && fa <= 1)) add("Model.Hrda.FixedAttention", $"{F(fa)} is outside [0, 1]");
+        if (h.FeatureScale is { } fs && !h.Scales.Contains(fs))
+            add("Model.Hrda.FeatureScale", $"{F(fs)} is not one of the scales {h.Scales}; use one of them or null (the original's 'all')");
+    }
+
+    /// MIC's knobs (the original's `mask_*` settings) against what the masked step can do on this crop.
+    static void ValidateMic(MicConfig mic, UdaMode mode, DataConfig d, Action<string, string> add)
+    {
+        static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+        if (mode != UdaMode.Dacs)
+            add("Uda.Mic", $"is a step of DACS self-training, but Uda.Mode is {mode}; set Mode = Dacs or Mic = null");
+        if (!Enum.IsDefined(mic.Mode))
+            add("Uda.Mic.Mode", $"{mic.Mode} is not a mask mode; expected separate, separateaug, separatesrc, separatesrcaug, separatetrg or separatetrgaug");
+        else if (mic.Mode is MaskMode.Separate or MaskMode.SeparateAug && d.BatchSize != 2)
+            add("Uda.Mic.Mode", $"'{(mic.Mode == MaskMode.Separate ? "separate" : "separateaug")}' pairs one source and one target image and needs Data.BatchSize = 2 (it is {d.BatchSize})");
+        if (mic.BlockSize < 1) add("Uda.Mic.BlockSize", $"{mic.BlockSize} must be ≥ 1 (pixels per block side; 32 for 512² crops, 64 for 1024²)");
+        else if (d.Crop.Width >= 1 && d.Crop.Height >= 1)
+        {
+            var (rows, cols) = (Math.Round((double)d.Crop.Height / mic.BlockSize, MidpointRounding.ToEven), Math.Round((double)d.Crop.Width / mic.BlockSize, MidpointRounding.ToEven));
+            if (rows < 1 || cols < 1)
+                add("Uda.Mic.BlockSize", $"{mic.BlockSize} leaves no block in the {d.Crop} crop (grid round(H/b)×round(W/b) = {rows}×{cols}); use a block size below the crop side");
+        }
+        if (!(mic.MaskRatio >= 0 && mic.MaskRatio < 1))
+            add("Uda.Mic.MaskRatio", $"{F(mic.MaskRatio)} is outside [0, 1) (the share of blocks masked; 1 would blank the whole image)");
+        if (!(mic.Lambda > 0 && double.IsFinite(mic.Lambda)))
+            add("Uda.Mic.Lambda", $"{F(mic.Lambda)} must be a finite number > 0 (use Uda.Mic = null to turn MIC off)");
+        if (!(mic.ColorJitter.Strength >= 0)) add("Uda.Mic.ColorJitter.Strength", $"{F(mic.ColorJitter.Strength)} must be ≥ 0");
+        if (!(mic.ColorJitter.Probability >= 0 && mic.ColorJitter.Probability <= 1))
+            add("Uda.Mic.ColorJitter.Probability", $"{F(mic.ColorJitter.Probability)} is outside [0, 1]");
     }
 
     static readonly Dictionary<DatasetKind, string[]> Splits = new()

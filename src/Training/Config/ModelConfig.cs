@@ -95,6 +95,11 @@ public sealed record ModelConfig
     /// <summary>ImageNet weights of the encoder (<c>pretrained/mit_b5.pth</c>); also the frozen reference of the
     /// ImageNet Feature Distance. Null trains from scratch.</summary>
     public string? Pretrained { get; init; } = "pretrained/mit_b5.pth";
+    /// HRDA multi-resolution training and inference around this segmentor; null = plain DAFormer.
+    /// Left out of the JSON when null, so configs (and run-directory hashes) of runs without HRDA
+    /// stay as they were before HRDA existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HrdaConfig? Hrda { get; init; }
 
     /// <summary>The network description the model library builds from: encoder and head by the names of the
     /// model table (<c>mit_b5</c>, <c>r101v1c</c>, <c>s101</c>, <c>x50-32</c>, <c>mitb5-del</c>; <c>sfa_dlv3p_nodbn</c>, …).</summary>
@@ -105,4 +110,7 @@ public sealed record ModelConfig
         Channels: Channels,
         DropPathRate: DropPathRate,
         DropoutRatio: DropoutRatio);
+
+    /// HRDA's description for the model library; null for plain DAFormer.
+    public DaFormer.Model.Segmentors.HrdaSpec? ToHrdaSpec() => Hrda?.ToSpec();
 }

@@ -41,8 +41,33 @@ public static class RunName
         }
         if (cfg.Data.Rcs is { } rcs) s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
         if (uda.PseudoLabelCrop is not null) s += "_cpl";
+        if (uda.PseudoLabelMargins is not null) s += "_cpl2";
+        if (uda.Mic is { } mic) s += MicToken(mic);
         return s;
     }
+
+    /// The original's MIC part `_m<block>-<ratio>-[pN-]<mode>[-w<λ>]` with dots removed (`_m64-07-spta`);
+    /// `pN` is `mask_pseudo_threshold=None` (no confidence weight).
+    public static string MicToken(MicConfig mic)
+    {
+        var s = $"_m{mic.BlockSize}-{PythonNumber(mic.MaskRatio)}-";
+        if (!mic.ConfidenceWeight) s += "pN-";
+        s += mic.Mode switch
+        {
+            MaskMode.Separate => "sep",
+            MaskMode.SeparateAug => "spa",
+            MaskMode.SeparateSource => "sps",
+            MaskMode.SeparateSourceAug => "spsa",
+            MaskMode.SeparateTarget => "spt",
+            MaskMode.SeparateTargetAug => "spta",
+            _ => mic.Mode.ToString().ToLowerInvariant(),
+        };
+        if (mic.Lambda != 1) s += "-w" + PythonNumber(mic.Lambda);
+        return s.Replace(".", "");
+    }
+
+    /// How the original's configs write these numbers: integers as ints (`mask_ratio=0`, `mask_lambda=1`), others as Python floats.
+    static string PythonNumber(double x) => x == Math.Floor(x) && Math.Abs(x) < 1e15 ? ((long)x).ToString(System.Globalization.CultureInfo.InvariantCulture) : PythonFloat.Repr(x);
 
     /// `poly10warm` / `poly10` — the original's schedule config names: `poly` + str(power) without
     /// the dot (1.0 → "10"), `warm` with warmup.

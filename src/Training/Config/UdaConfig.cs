@@ -32,6 +32,19 @@ public sealed record PseudoLabelCrop(int Top = 15, int Bottom = 120)
     public static PseudoLabelCrop Original => new();
 }
 
+/// <summary>Pseudo-label margins "v2" of HRDA and MIC(HRDA) (the original's <c>crop_pseudo_margins=[30, 240, 30, 30]</c>):
+/// a mask of <c>Reference</c> size that is 0 in the top/bottom rows and left/right columns of the full
+/// target image, sent through the target's resize, crop and flip, multiplies the pseudo-label weight.
+/// Unlike the 15/120-row crop it only hides pixels that lie at the border of the whole image.</summary>
+public sealed record PseudoLabelMargins(int Top = 30, int Bottom = 240, int Left = 30, int Right = 30)
+{
+    /// <summary>The (width, height) the original builds the mask at — Cityscapes' 2048×1024 — before resizing.</summary>
+    public ImageSize Reference { get; init; } = new(2048, 1024);
+
+    /// <summary><c>crop_pseudo_margins=[30, 240, 30, 30]</c> of the HRDA / MIC(HRDA) Cityscapes configs.</summary>
+    public static PseudoLabelMargins V2 => new();
+}
+
 /// <summary>
 /// DACS colour jitter on the mixed image, applied when a uniform draw exceeds <paramref name="Probability"/>
 /// (so 0.2 means 80 % of iterations, as the original's <c>color_jitter_p</c>) with strength <paramref name="Strength"/>.
@@ -77,6 +90,10 @@ public sealed record UdaConfig
     public double PseudoThreshold { get; init; } = 0.968;
     /// <summary>Rows ignored in the pseudo-label weight (the ego-car hood / border crop); null = off (base DACS).</summary>
     public PseudoLabelCrop? PseudoLabelCrop { get; init; } = PseudoLabelCrop.Original;
+    /// <summary>Margins of the full target image excluded from the pseudo-label weight (HRDA's "v2"); null =
+    /// off. Left out of the JSON when null (configs of earlier runs keep their hash).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PseudoLabelMargins? PseudoLabelMargins { get; init; }
     /// <summary>Cross-domain mixing (ClassMix).</summary>
     public MixKind Mix { get; init; } = MixKind.Class;
     /// <summary>Colour jitter of the mixed image.</summary>
@@ -85,4 +102,9 @@ public sealed record UdaConfig
     public bool Blur { get; init; } = true;
     /// <summary>Thing-Class ImageNet Feature Distance ("FD"); null = off (base DACS).</summary>
     public FeatureDistance? FeatureDistance { get; init; } = FeatureDistance.Things;
+    /// Masked Image Consistency, one more step after the mixed step; null = off (DAFormer, HRDA).
+    /// Left out of the JSON when null, so configs (and run-directory hashes) of runs without MIC stay
+    /// as they were before MIC existed.
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MicConfig? Mic { get; init; }
 }

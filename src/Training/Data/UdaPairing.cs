@@ -1,3 +1,5 @@
+using DaFormer.Training.Randomness;
+
 namespace DaFormer.Training.Data;
 
 /// Source/target pairing (spec §2.6): without RCS the loader walks a shuffled permutation of
@@ -18,7 +20,7 @@ public static class UdaPairing
         long perEpoch = n / batchSize * batchSize;
         if (perEpoch == 0) throw new ArgumentException($"{n} source×target pairs are fewer than one batch of {batchSize}");
         long epoch = sampleIndex / perEpoch, pos = sampleIndex % perEpoch;
-        return PairOf(Permute(pos, n, SampleRng.Mix(seed, epoch, 0x5EED)), targetCount);
+        return PairOf(Permute(pos, n, RandomStreams.SampleKey(seed, epoch, SampleStream.EpochPermutation)), targetCount);
     }
 
     /// A uniformly random target index (RCS mode).
@@ -40,29 +42,11 @@ public static class UdaPairing
             ulong l = x >> half, r = x & mask;
             for (var round = 0UL; round < 4; round++)
             {
-                var f = SampleRng.SplitMix(r ^ key ^ (round * 0x9E3779B97F4A7C15UL)) & mask;
+                var f = RandomStreams.SplitMix(r ^ key ^ (round * 0x9E3779B97F4A7C15UL)) & mask;
                 (l, r) = (r, l ^ f);
             }
             x = (l << half) | r;
         } while (x >= (ulong)n);
         return (long)x;
     }
-}
-
-/// Deterministic per-sample random streams: each sample's randomness depends only on (seed, sample
-/// index, stream), never on which worker thread produced it.
-public static class SampleRng
-{
-    public static ulong SplitMix(ulong z)
-    {
-        z += 0x9E3779B97F4A7C15UL;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
-    }
-
-    public static ulong Mix(long seed, long index, int stream) =>
-        SplitMix(SplitMix(SplitMix((ulong)seed) ^ (ulong)index) ^ (ulong)stream);
-
-    public static Random For(long seed, long index, int stream) => new((int)(Mix(seed, index, stream) & 0x7FFFFFFF));
 }

@@ -34,6 +34,11 @@ public sealed class Networks : IDisposable
     /// student (and of the ImageNet copy) is loaded from `Model.Pretrained` when given.
     public static Networks Create(RunConfig cfg, Device device, long seed)
     {
+        // The DACS/MIC step runs on HRDA segmentors, but building, loading and evaluating them in a run
+        // (SegmentorFactory here, SegmentorLoading and Evaluator on SegmentorBase) is not wired yet:
+        // refuse rather than silently train plain DAFormer.
+        if (cfg.Model.Hrda is not null)
+            throw new DaFormerError($"Model.Hrda is set, but `daformer run` cannot train HRDA yet (the networks of a run are still built as plain DAFormer); run '{cfg.Name}' without Model.Hrda, or wait for HRDA run support.");
         var spec = cfg.Model.ToSpec();
         manual_seed(seed);
         var student = Architectures.Build(spec);

@@ -6,6 +6,7 @@ using DaFormer.Training.Data;
 using DaFormer.Training.Data.Loader;
 using DaFormer.Training.Evaluation;
 using DaFormer.Training.Optim;
+using DaFormer.Training.Randomness;
 using DaFormer.Training.Uda;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -73,7 +74,7 @@ public static class Trainer
         if (changes.Count > 0) RecordConfigChanges(runDir, configJson, log, start, changes, observer);
         using var loader = DataSetup.TrainLoader(config, data, seed, startBatch);
         var validation = (data.Validation, data.ValScaleA, data.ValScaleB);
-        var dacs = DacsSettingsOf(config);
+        var margins = config.Uda.PseudoLabelMargins is { } pm ? PseudoMargins.Resized(pm, config.Data.Target.Scale) : null;
         var recent = new Queue<double>();
         double? lastMiouPercent = null;
         var waitBefore = loader.DataWaitMs;
@@ -121,7 +122,8 @@ public static class Trainer
             {
                 // Dropout / DropPath draw from the global generator: reseed it per iteration so that
                 // a resumed run repeats exactly what an uninterrupted run would have drawn.
-                manual_seed((long)(RandomStreams.Seed(seed, i, RandomStreams.Purpose.TorchOps) & 0x7FFFFFFFFFFFFFFF));
+                var random = RandomStreams.ForIteration(seed, i);
+                manual_seed(random.TorchSeed(Purpose.TorchOps));
                 var lrs = ParameterGroups.SetLearningRates(optimizer, groups, o.Lr, (int)i,
                     (b, it) => LearningRate(config.Schedule, b, it));
                 optimizer.zero_grad();
@@ -135,13 +137,18 @@ public static class Trainer
                 if (config.Uda.Mode == UdaMode.Dacs)
                 {
                     var debug = config.Runtime.DebugImageInterval > 0 && (i + 1) % config.Runtime.DebugImageInterval == 0;
-                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet?.backbone), src, gt,
-                        batch.TargetImage!.to(device), (int)i, dacs, seed, captureDebug: debug);
+                    var r = Dacs.Step(new DacsNetworks(nets.Student, nets.Teacher!, nets.ImageNet),
+                        new DacsBatch(src, gt, batch.TargetImage!.to(device))
+                        {
+                            ValidPseudoMask = margins is null ? null : PseudoMargins.Masks(margins,
+                                batch.TargetGeometry.Select(t => new CropGeometry(t.Box, t.Flipped)).ToList(), (int)gt.shape[2], (int)gt.shape[3]).to(device),
+                        },
+                        config.Uda, config.Model.NumClasses, random, captureDebug: debug);
                     losses = r.Losses;
                     conf = r.PseudoConfidence;
                     if (r.Debug is { } panels)
                         using (panels)
-                            DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, DacsSettings.Mean, DacsSettings.Std);
+                            DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, Data.Pipeline.Normalization.ImageNet.Mean, Data.Pipeline.Normalization.ImageNet.Std);
                 }
                 else losses = SupervisedStep.Run(nets.Student, src, gt);
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
@@ -180,19 +187,6 @@ public static class Trainer
 
     static double LearningRate(ScheduleConfig s, double baseLr, int iter) =>
         PolySchedule.LearningRate(baseLr, iter, s.MaxIters, s.Power, s.MinLr, s.Warmup?.Iters ?? 0, s.Warmup?.Ratio ?? 1e-6);
-
-    public static DacsSettings DacsSettingsOf(RunConfig c) => new(
-        EmaAlpha: c.Uda.EmaAlpha,
-        PseudoThreshold: c.Uda.PseudoThreshold,
-        PseudoCropTop: c.Uda.PseudoLabelCrop?.Top ?? 0,
-        PseudoCropBottom: c.Uda.PseudoLabelCrop?.Bottom ?? 0,
-        ColorJitterStrength: c.Uda.ColorJitter.Strength,
-        ColorJitterProbability: c.Uda.ColorJitter.Probability,
-        Blur: c.Uda.Blur,
-        FdLambda: c.Uda.FeatureDistance?.Lambda ?? 0,
-        FdClasses: c.Uda.FeatureDistance?.Classes?.Select(x => (long)x).ToList(),
-        FdMinRatio: c.Uda.FeatureDistance?.MinRatio ?? 0.75,
-        NumClasses: c.Model.NumClasses);
 
     /// Evaluates the student on the validation set (eval mode, whole/slide as configured): the
     /// metrics (fractions) and the per-class table (percentages) that is printed.

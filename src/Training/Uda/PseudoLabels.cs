@@ -20,9 +20,23 @@ public sealed record PseudoLabels(Tensor Label, Tensor Weight, double ConfidentF
         var confident = conf.ge(threshold).sum().item<long>();
         var q = (double)confident / conf.numel();
         var weight = full_like(conf, q, dtype: ScalarType.Float32);
+        ZeroIgnoredRows(weight, ignoreTop, ignoreBottom);
+        return new PseudoLabels(label.MoveToOuterDisposeScope(), weight.MoveToOuterDisposeScope(), q);
+    }
+
+    /// Weight 1 where pseudo-labels are trusted and 0 in the ignored rows, shaped like `label` (B,H,W):
+    /// the weight of a consumer without the confidence factor (MIC with `mask_pseudo_threshold=None`).
+    public static Tensor Region(Tensor label, int ignoreTop = 0, int ignoreBottom = 0)
+    {
+        var weight = ones(label.shape, dtype: ScalarType.Float32, device: label.device);
+        ZeroIgnoredRows(weight, ignoreTop, ignoreBottom);
+        return weight;
+    }
+
+    static void ZeroIgnoredRows(Tensor weight, int ignoreTop, int ignoreBottom)
+    {
         var height = (int)weight.shape[1];
         if (ignoreTop > 0) weight[.., ..Math.Min(ignoreTop, height), ..] = 0;
         if (ignoreBottom > 0) weight[.., Math.Max(height - ignoreBottom, 0).., ..] = 0;
-        return new PseudoLabels(label.MoveToOuterDisposeScope(), weight.MoveToOuterDisposeScope(), q);
     }
 }

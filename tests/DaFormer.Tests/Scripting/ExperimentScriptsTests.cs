@@ -57,6 +57,23 @@ public class ExperimentScriptsTests
     }
 
     [Fact]
+    public void The_annotated_MIC_scripts_equal_their_presets()
+    {
+        Assert.Equal(Presets.MicDaformerGta2Cs, Assert.Single(Load("gta2cs_mic_daformer.csx").Configs));
+        Assert.Equal(Presets.MicHrdaGta2Cs, Assert.Single(Load("gta2cs_mic_hrda.csx").Configs));
+    }
+
+    [Fact]
+    public void The_MIC_ablation_crosses_four_block_sizes_with_four_mask_ratios()
+    {
+        var mics = Load("ablation_mic.csx").Configs.Select(c => c.Uda.Mic!).ToList();
+        Assert.Equal(16, mics.Count);
+        Assert.Equal([16, 32, 64, 128], mics.Select(m => m.BlockSize).Distinct().Order());
+        Assert.Equal([0.3, 0.5, 0.7, 0.9], mics.Select(m => m.MaskRatio).Distinct().Order());
+        Assert.Single(mics, m => m == Presets.MicDaformerGta2Cs.Uda.Mic);
+    }
+
+    [Fact]
     public void Every_script_starts_with_an_r_line_that_editors_resolve_to_the_built_assembly()
     {
         foreach (var f in Directory.GetFiles(Paths.Experiments, "*.csx", SearchOption.AllDirectories))

@@ -17,6 +17,9 @@ public sealed class UdaBatch : IDisposable
     public IReadOnlyList<int> TargetIndices { get; }
     /// The RCS class each source sample was drawn for (null entries without RCS).
     public IReadOnlyList<int?> RcsClasses { get; }
+    /// Crop box and flip of each target sample in its resized image (empty without a target): what
+    /// the pseudo-label margins need to follow the target through the pipeline.
+    public IReadOnlyList<(Pipeline.CropBox Box, bool Flipped)> TargetGeometry { get; }
 
     public UdaBatch(long batchIndex, IReadOnlyList<UdaSample> samples)
     {
@@ -29,6 +32,7 @@ public sealed class UdaBatch : IDisposable
         SourceIndices = samples.Select(s => s.SourceIndex).ToArray();
         TargetIndices = samples.Select(s => s.TargetIndex).ToArray();
         RcsClasses = samples.Select(s => s.RcsClass).ToArray();
+        TargetGeometry = targets.All(t => t is not null) ? targets.Select(t => (t!.Box, t.Flipped)).ToArray() : [];
     }
 
     public static Tensor StackImages(IReadOnlyList<Pipeline.AugmentedSample> samples)

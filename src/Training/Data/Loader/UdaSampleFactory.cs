@@ -1,13 +1,13 @@
+using DaFormer.Training.Randomness;
 using DaFormer.Training.Data.Pipeline;
 
 namespace DaFormer.Training.Data.Loader;
 
 /// Produces the k-th training pair of a run as a pure function of (spec, k): the randomness of
-/// sample k comes from `SampleRng.For(seed, k, stream)`, so any worker may produce it and the result
+/// sample k comes from `RandomStreams.ForSample(seed, k, stream)`, so any worker may produce it and the result
 /// is the same for any number of workers.
 public sealed class UdaSampleFactory
 {
-    const int SourceStream = 1, TargetStream = 2;
     readonly UdaLoaderSpec spec;
     readonly float[][] sourceNorm, targetNorm;
 
@@ -23,8 +23,8 @@ public sealed class UdaSampleFactory
 
     public UdaSample Produce(long k)
     {
-        var srcRng = SampleRng.For(spec.Seed, k, SourceStream);
-        var tgtRng = SampleRng.For(spec.Seed, k, TargetStream);
+        var srcRng = RandomStreams.ForSample(spec.Seed, k, SampleStream.Source);
+        var tgtRng = RandomStreams.ForSample(spec.Seed, k, SampleStream.Target);
         int srcIdx, tgtIdx;
         int? cls = null;
         AugmentedSample src;

@@ -1,3 +1,4 @@
+using DaFormer.Training.Randomness;
 using System.Text.Json;
 using DaFormer.Model;
 using DaFormer.Training.Data.Formats;
@@ -37,7 +38,7 @@ public static class SynthDataset
     /// Image `index` of a domain: a pure function of (options, domain, index).
     public static SynthImage Render(SynthOptions o, SynthDomain domain, int index)
     {
-        var rng = SampleRng.For(o.Seed, index, 11 + (int)domain);
+        var rng = RandomStreams.ForSample(o.Seed, index, (int)SampleStream.Synthetic + (int)domain);
         var profile = domain == SynthDomain.Source ? SceneProfile.Source : SceneProfile.Target;
         var canvas = SceneGenerator.Generate(o.Width, o.Height, profile, rng);
         var pixels = domain == SynthDomain.Source ? DomainStyle.RenderSource(canvas, rng) : DomainStyle.RenderTarget(canvas, rng, o.Gap);

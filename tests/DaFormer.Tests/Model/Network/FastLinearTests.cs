@@ -13,6 +13,8 @@ public class FastLinearTests
     [InlineData(new long[] { 2, 300, 64 }, 256, true)]   // MiT stage-1 MLP shape, more than 20480 elements
     [InlineData(new long[] { 2, 4, 33, 40 }, 17, false)]
     [InlineData(new long[] { 1, 1, 9 }, 1, true)]
+    [InlineData(new long[] { 12, 12, 160 }, 640, true)]  // HRDA: 12 sliding windows at MiT-b0 stage 3 (the old conv path was off by 12 %)
+    [InlineData(new long[] { 2, 4096, 128 }, 512, true)] // MiT-b5 stage-2 MLP at 2×512² (the old conv path was off by 6.7 %)
     public void Matches_a_float64_linear_in_values_and_gradients(long[] inputShape, long outFeatures, bool withBias)
     {
         manual_seed(7);

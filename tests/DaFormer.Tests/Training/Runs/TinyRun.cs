@@ -42,8 +42,12 @@ public static class TinyRun
 
     /// The same tiny config as an experiment script (for tests that go through `daformer run`);
     /// with several seeds the script is a sweep over them.
-    public static string WriteScript(int maxIters, int checkpointEvery, params int[] seeds)
+    public static string WriteScript(int maxIters, int checkpointEvery, params int[] seeds) => WriteScript(maxIters, checkpointEvery, mic: false, seeds);
+
+    /// As above; `mic` adds Masked Image Consistency with 8-pixel blocks (a 4×4 grid on the 32² crops).
+    public static string WriteScript(int maxIters, int checkpointEvery, bool mic, params int[] seeds)
     {
+        var micLine = mic ? "Uda = q.Uda with { Mic = new MicConfig { BlockSize = 8 } }," : "";
         var path = Path.Combine(Paths.NewTempDir("dfscript"), "tiny.csx");
         var seedList = seeds.Length == 0 ? "0" : string.Join(", ", seeds);
         File.WriteAllText(path, $$"""
@@ -58,6 +62,7 @@ public static class TinyRun
                 Model = q.Model with { Channels = 16 },
                 Data = q.Data with { Source = D("source", "train"), Target = D("target", "train"), Validation = D("target", "val"),
                                      Crop = new(32, 32), Workers = 1, Rcs = Rcs.On(temperature: 0.01, minPixels: 1, minCropRatio: 0.5) },
+                {{micLine}}
                 Schedule = q.Schedule with { MaxIters = {{maxIters}}, Warmup = new(Iters: 2) },
                 Runtime = q.Runtime with { EvalInterval = 1000, CheckpointInterval = {{checkpointEvery}}, KeepCheckpoints = 1, LogInterval = 1 },
             };
@@ -69,6 +74,14 @@ public static class TinyRun
     public static RunRequest Request(string workDir, IRunObserver? observer = null, bool resume = false, string? resumeDir = null,
                                      CancellationToken cancel = default) =>
         new(workDir, DeviceSpec.Cpu, Resume: resume, ResumeDir: resumeDir, Observer: observer, Cancel: cancel);
+
+    /// Every logged number of the training records (losses, accuracies, pseudo-label confidence) by iteration.
+    public static Dictionary<long, Dictionary<string, double>> LossTerms(string runDir) =>
+        JsonlLog.Read(Path.Combine(runDir, "log.jsonl"))
+            .Where(r => r.GetProperty("mode").GetString() == "train")
+            .ToDictionary(r => r.GetProperty("iter").GetInt64(),
+                r => r.EnumerateObject().Where(p => p.Name.Contains("loss") || p.Name.Contains("acc_seg") || p.Name == "pseudo_conf")
+                      .ToDictionary(p => p.Name, p => p.Value.GetDouble()));
 
     /// The logged training losses by iteration (1-based: the record of iteration index i has iter i + 1).
     public static Dictionary<long, (double Src, double Mix)> Losses(string runDir) =>
