@@ -32,7 +32,6 @@ public class MemoryTests
 
         var stats = DisposeScopeManager.Statistics;
         long liveAt50 = 0;
-        var clock = Stopwatch.StartNew();
         var lossAt1 = 0f;
         var loss300 = 0f;
         for (var step = 1; step <= 300; step++)
@@ -53,6 +52,5 @@ public class MemoryTests
         var liveAt300 = stats.ThreadTotalLiveCount;
         Assert.True(liveAt300 <= liveAt50, $"live tensors grew from {liveAt50} (step 50) to {liveAt300} (step 300)");
         Assert.True(loss300 < lossAt1, $"training on one batch should lower the loss ({lossAt1} → {loss300})");
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"300 tiny steps took {clock.Elapsed}");
     }
 }

@@ -110,8 +110,9 @@ public class KillResumeTests
 
         var expected = TinyRun.LossTerms(straight.RunDir);
         var resumed = TinyRun.LossTerms(runDir!);
-        Assert.Equal(Enumerable.Range(0, iters).Select(i => (long)i), resumed.Keys.Order());
-        for (var i = saved; i < iters; i++)
+        // Records are 1-based (iterations completed); the resumed process logged saved + 1 … iters.
+        Assert.Equal(Enumerable.Range(1, iters).Select(i => (long)i), resumed.Keys.Order());
+        for (var i = saved + 1; i <= iters; i++)
         {
             Assert.Contains("masked.decode.loss_seg", resumed[i].Keys);
             Assert.Equal(expected[i], resumed[i]);
