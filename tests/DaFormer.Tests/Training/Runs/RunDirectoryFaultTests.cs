@@ -105,7 +105,7 @@ public class RunDirectoryFaultTests
     }
 
     [Fact]
-    public void Kill_9_during_an_interval_checkpoint_write_shows_no_file_under_its_final_name_and_the_next_owner_removes_the_leftover()
+    public async Task Kill_9_during_an_interval_checkpoint_write_shows_no_file_under_its_final_name_and_the_next_owner_removes_the_leftover()
     {
         if (!OperatingSystem.IsLinux()) return; // named pipes below are a Unix facility
         var script = TinyRun.WriteScript(maxIters: 6, checkpointEvery: 4);
@@ -131,8 +131,8 @@ public class RunDirectoryFaultTests
         using var reader = Process.Start(psi)!;
         try
         {
-            var line = Task.Run(() => reader.StandardOutput.ReadLine());
-            Assert.True(line.Wait(TimeSpan.FromMinutes(2)) && line.Result == "started", "the writer did not write into the pipe");
+            var line = await Task.Run(() => reader.StandardOutput.ReadLine()).WaitAsync(TimeSpan.FromMinutes(2)); // TimeoutException: nothing written
+            Assert.True(line == "started", "the writer did not write into the pipe");
             Thread.Sleep(300); // the writer now waits for the pipe to drain, mid-file
             Assert.False(child.HasExited, "the run ended before it could be killed");
             child.Kill(entireProcessTree: true); // SIGKILL
