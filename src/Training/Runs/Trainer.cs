@@ -185,7 +185,7 @@ public static class Trainer
 
     /// Evaluates the student on the validation set (eval mode, whole/slide as configured).
     public static (double Miou, Dictionary<string, object?> Record, string Table) Evaluate(
-        Segmentor model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device, IRunObserver observer)
+        SegmentorBase model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device, IRunObserver observer)
     {
         var mode = cfg.Runtime.Test.Mode == TestMode.Slide && cfg.Runtime.Test.Crop is { } c && cfg.Runtime.Test.Stride is { } s
             ? new InferenceMode(true, (c.Height, c.Width), (s.Height, s.Width)) : InferenceMode.Whole;
