@@ -19,7 +19,7 @@ public sealed record ModuleCount(string Name, long Parameters);
 /// before all buffers, so the order is rebuilt here.)
 public sealed record ModelSummary(IReadOnlyList<StateEntry> Entries, IReadOnlyList<ModuleCount> Parts, long TotalParameters)
 {
-    public static ModelSummary Of(Segmentor model)
+    public static ModelSummary Of(SegmentorBase model)
     {
         var entries = StateEntries(model).ToList();
         var parts = new List<ModuleCount>();

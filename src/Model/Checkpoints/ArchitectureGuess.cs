@@ -1,10 +1,13 @@
 using DaFormer.Model.Backbones;
+using DaFormer.Model.Segmentors;
 using static TorchSharp.torch;
 
 namespace DaFormer.Model.Checkpoints;
 
-/// The architecture a segmentor state dict fits (`Spec`), or why none could be inferred (`Reason`).
-public sealed record SpecGuess(SegmentorSpec? Spec, string? Reason);
+/// The architecture a segmentor state dict fits (`Spec`, and `Hrda` when it is an HRDA segmentor
+/// around that encoder and head), or why none could be inferred (`Reason`). Of HRDA only what the
+/// weights show is known (attention channels, class-wise or not); the crop sizes are the defaults.
+public sealed record SpecGuess(SegmentorSpec? Spec, string? Reason, HrdaSpec? Hrda = null);
 
 /// The encoder a state dict fits (`Encoder`, e.g. `mit_b0`), or why none could be inferred (`Reason`).
 public sealed record EncoderGuess(string? Encoder, string? Reason);
@@ -47,6 +50,7 @@ public static class ArchitectureGuess
     /// The segmentor (keys `backbone.*`, `decode_head.*`) these weights fit.
     public static SpecGuess Segmentor(IReadOnlyDictionary<string, long[]> shapes)
     {
+        if (HasRoot(shapes, "decode_head.head.")) return Hrda(shapes);
         var encoder = Encoder(shapes, "backbone.");
         if (encoder.Encoder is null) return new SpecGuess(null, encoder.Reason);
         var defaults = new SegmentorSpec();
@@ -95,6 +99,30 @@ public static class ArchitectureGuess
             return new SpecGuess(null, $"a {encoder.Encoder} encoder with a {head} head, a combination this implementation does not build");
         return new SpecGuess(spec, null);
     }
+
+    /// HRDA (`decode_head.head.*` = the per-scale DAFormer head, `decode_head.scale_attention.*` = the
+    /// attention head): the inner head is guessed from its keys moved to `decode_head.*`.
+    static SpecGuess Hrda(IReadOnlyDictionary<string, long[]> shapes)
+    {
+        const string head = "decode_head.head.", att = "decode_head.scale_attention.";
+        var inner = shapes.Where(kv => !kv.Key.StartsWith("decode_head.", StringComparison.Ordinal))
+            .Concat(shapes.Where(kv => kv.Key.StartsWith(head, StringComparison.Ordinal))
+                .Select(kv => KeyValuePair.Create("decode_head." + kv.Key[head.Length..], kv.Value)))
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        var guess = Segmentor(inner);
+        if (guess.Spec is not { } spec) return new SpecGuess(null, $"an HRDA segmentor (decode_head.head.*) whose per-scale head is not recognised: {guess.Reason}");
+        if (SegmentorFactory.HrdaFusion(spec.Head) is null)
+            return new SpecGuess(null, $"an HRDA segmentor around {Describe(spec)}, a head HRDA is not built with here (expected a DAFormer head)");
+        if (!shapes.TryGetValue(att + "embed_layers.0.proj.weight", out var embed) || !shapes.TryGetValue(att + "conv_seg.weight", out var seg))
+            return new SpecGuess(null, "an HRDA segmentor without a learned scale attention (no decode_head.scale_attention.* keys): a fixed attention, whose value is not stored in the weights — give the config");
+        var hrda = new HrdaSpec { AttentionEmbedDim = (int)embed[0], AttentionClasswise = seg[0] != 1 || spec.NumClasses == 1 };
+        return new SpecGuess(spec, null, hrda);
+    }
+
+    /// "HRDA (scale attention 256 ch, class-wise) around mit_b5 + daformer_sepaspp (channels 256, 19 classes)".
+    public static string Describe(SegmentorSpec spec, HrdaSpec? hrda) =>
+        hrda is null ? Describe(spec)
+        : $"HRDA (scale attention {(hrda.FixedAttention is { } f ? $"fixed {f}" : $"{hrda.AttentionEmbedDim} ch, {(hrda.AttentionClasswise ? "class-wise" : "single channel")}")}) around {Describe(spec)}";
 
     /// The encoder whose keys start with `prefix` (`backbone.` in a segmentor, empty in an ImageNet file).
     public static EncoderGuess Encoder(IReadOnlyDictionary<string, long[]> shapes, string prefix = "")

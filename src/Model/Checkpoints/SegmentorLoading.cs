@@ -1,3 +1,5 @@
+using DaFormer.Model.Segmentors;
+
 namespace DaFormer.Model.Checkpoints;
 
 /// Loading weights from a checkpoint file into a built model — the one path every command, script
@@ -7,14 +9,14 @@ public static class SegmentorLoading
 {
     /// Loads a segmentor checkpoint (plain state dict, DAFormer/mmcv training checkpoint — the student
     /// `model.` by default or the teacher `ema_model.` — or our safetensors export) strictly into `model`.
-    public static void LoadInto(Segmentor model, string path, WhichWeights which = WhichWeights.Student)
+    public static void LoadInto(SegmentorBase model, string path, WhichWeights which = WhichWeights.Student)
     {
         using var contents = CheckpointReader.Read(path);
         LoadInto(model, contents, which);
     }
 
     /// As above, from a file already read (the caller disposes `contents`).
-    public static void LoadInto(Segmentor model, CheckpointContents contents, WhichWeights which = WhichWeights.Student)
+    public static void LoadInto(SegmentorBase model, CheckpointContents contents, WhichWeights which = WhichWeights.Student)
     {
         var path = contents.Path;
         if (contents.Layout == CheckpointLayout.Encoder)
@@ -24,20 +26,20 @@ public static class SegmentorLoading
         var weights = WeightSelection.SegmentorWeights(contents, which);
         var mismatch = StateDictLoader.Compare(model, weights);
         if (!mismatch.IsEmpty)
-            throw new DaFormerError(MismatchMessage(path, WhatWasRead(contents, which), model.Spec, mismatch, ArchitectureGuess.ShapesOf(weights)));
+            throw new DaFormerError(MismatchMessage(path, WhatWasRead(contents, which), model.Spec, mismatch, ArchitectureGuess.ShapesOf(weights), model.Hrda));
         StateDictLoader.Load(model, weights, path, strict: true);
     }
 
     /// Builds the model the checkpoint fits (ArchitectureGuess) and loads it, in eval mode — for
     /// evaluating a released or saved checkpoint without stating its architecture.
-    public static Segmentor Build(string path, WhichWeights which = WhichWeights.Student)
+    public static SegmentorBase Build(string path, WhichWeights which = WhichWeights.Student)
     {
         using var contents = CheckpointReader.Read(path);
         var guess = ArchitectureGuess.Segmentor(contents, which);
         if (guess.Spec is null)
             throw new DaFormerError($"{path}: cannot tell which model these weights belong to: {guess.Reason}. " +
-                                    "Expected a DAFormer segmentor or training checkpoint (MiT-b0…b5 or ResNet-V1c encoder with a known head).");
-        var model = Architectures.Build(guess.Spec);
+                                    "Expected a DAFormer or HRDA segmentor or training checkpoint (MiT-b0…b5 or ResNet-V1c encoder with a known head).");
+        var model = SegmentorFactory.Build(guess.Spec, guess.Hrda);
         try
         {
             LoadInto(model, contents, which);
@@ -54,14 +56,14 @@ public static class SegmentorLoading
     /// Loads an ImageNet `mit_b*.pth` (bare encoder keys; the classification `head.*` is ignored as in
     /// the original's `load_state_dict(strict=False)`) — or the `backbone.*` of any segmentor or training
     /// checkpoint — into the encoder. Missing and wrongly shaped keys are errors.
-    public static void LoadEncoder(Segmentor model, string path)
+    public static void LoadEncoder(SegmentorBase model, string path)
     {
         using var contents = CheckpointReader.Read(path);
         LoadEncoder(model, contents);
     }
 
     /// As above, from a file already read (the caller disposes `contents`).
-    public static void LoadEncoder(Segmentor model, CheckpointContents contents)
+    public static void LoadEncoder(SegmentorBase model, CheckpointContents contents)
     {
         var path = contents.Path;
         var (weights, prefix) = contents.Layout switch
@@ -73,7 +75,7 @@ public static class SegmentorLoading
                                          $"are not those of an ImageNet mit_b*.pth (patch_embed1.*, block1.*, …); use pretrained/{model.Spec.Encoder}.pth."),
         };
         static bool IsClassifier(string k) => k.StartsWith("head.", StringComparison.Ordinal);
-        var mismatch = StateDictLoader.Compare(model.backbone, weights, IsClassifier);
+        var mismatch = StateDictLoader.Compare(model.Backbone, weights, IsClassifier);
         if (!mismatch.IsEmpty)
         {
             var guess = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(contents.Tensors), prefix);
@@ -84,7 +86,7 @@ public static class SegmentorLoading
                 : $" The file fits no encoder known here ({guess.Reason}); use pretrained/{model.Spec.Encoder}.pth.";
             throw new DaFormerError($"{path}: the encoder weights do not fit the {model.Spec.Encoder} encoder: {mismatch.Describe()}.{fit}");
         }
-        StateDictLoader.Load(model.backbone, weights, path, strict: true, ignore: IsClassifier);
+        StateDictLoader.Load(model.Backbone, weights, path, strict: true, ignore: IsClassifier);
     }
 
     static string WhatWasRead(CheckpointContents c, WhichWeights which) => c.Layout == CheckpointLayout.UdaTraining
@@ -96,16 +98,24 @@ public static class SegmentorLoading
 
     /// One paragraph: file, what was read, the model it was loaded into, the differing keys and the fix.
     public static string MismatchMessage(string path, string what, SegmentorSpec model, KeyMismatch mismatch,
-                                         IReadOnlyDictionary<string, long[]> fileShapes)
+                                         IReadOnlyDictionary<string, long[]> fileShapes, HrdaSpec? modelHrda = null)
     {
         var guess = ArchitectureGuess.Segmentor(fileShapes);
+        var modelName = ArchitectureGuess.Describe(Canonical(model), modelHrda);
+        // HRDA and plain checkpoints differ in every head key; say that first, in words.
+        if (guess.Spec is { } other && (guess.Hrda is null) != (modelHrda is null))
+            return guess.Hrda is not null
+                ? $"{path}: {what} are those of an HRDA segmentor ({ArchitectureGuess.Describe(other, guess.Hrda)}: decode_head.head.*, decode_head.scale_attention.*), " +
+                  $"but the model is the plain {modelName} (decode_head.*). Set Model.Hrda = new HrdaConfig() in the run config (or use the original HRDA config), or pass a DAFormer checkpoint."
+                : $"{path}: {what} are those of a plain segmentor ({ArchitectureGuess.Describe(other)}: decode_head.* without decode_head.head.* / decode_head.scale_attention.*), " +
+                  $"but the model is {modelName}. Set Model.Hrda = null to load it as DAFormer, or pass an HRDA checkpoint.";
         var fix = guess.Spec is { } fits
             ? SameArchitecture(fits, model)
                 ? $" The file's keys name the same architecture ({ArchitectureGuess.Describe(fits)}) yet differ from the model's; it may be damaged or come from another code base."
                 : $" The file fits {ArchitectureGuess.Describe(fits)}: build the model as {ArchitectureGuess.BuildInstruction(fits)} " +
                   $"(run config Model.Encoder/Decoder/Channels/NumClasses), or pass a checkpoint of {ArchitectureGuess.Describe(Canonical(model))}."
             : $" The file fits no architecture known here ({guess.Reason}).";
-        return $"{path}: {what} do not fit the model {ArchitectureGuess.Describe(Canonical(model))}: {mismatch.Describe()}.{fix}";
+        return $"{path}: {what} do not fit the model {modelName}: {mismatch.Describe()}.{fix}";
     }
 
     static SegmentorSpec Canonical(SegmentorSpec s) => s with { Head = Architectures.CanonicalHead(s.Head) };

@@ -21,7 +21,7 @@ public static class ArchitectureReport
                 var guess = ArchitectureGuess.Segmentor(c);
                 var of = c.Layout == CheckpointLayout.UdaTraining ? " (student model.* weights)" : "";
                 yield return guess.Spec is { } spec
-                    ? $"fits: {ArchitectureGuess.Describe(spec)}{of}"
+                    ? $"fits: {ArchitectureGuess.Describe(spec, guess.Hrda)}{of}"
                     : $"fits: no known architecture{of}: {guess.Reason}";
                 break;
             default:

@@ -91,7 +91,8 @@ public static class CheckpointCommand
                 Channels = parse.GetValue(channels) ?? inferred.Channels,
                 NumClasses = parse.GetValue(classes) ?? inferred.NumClasses,
             };
-            using var model = Architectures.Build(spec);
+            var hrda = c.Layout == CheckpointLayout.Encoder ? null : ArchitectureGuess.Segmentor(c, which).Hrda;
+            using var model = DaFormer.Model.Segmentors.SegmentorFactory.Build(spec, hrda);
             if (c.Layout == CheckpointLayout.Encoder)
             {
                 SegmentorLoading.LoadEncoder(model, c);
@@ -100,7 +101,7 @@ public static class CheckpointCommand
             }
             SegmentorLoading.LoadInto(model, c, which);
             var what = c.Layout == CheckpointLayout.UdaTraining ? which == WhichWeights.Teacher ? "teacher (ema_model.*)" : "student (model.*)" : "weights";
-            Console.WriteLine($"ok: {path}: the {what} load into {ArchitectureGuess.Describe(spec)}, " +
+            Console.WriteLine($"ok: {path}: the {what} load into {ArchitectureGuess.Describe(spec, hrda)}, " +
                               $"{ModelSummary.Parameters(model).ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters.");
             return 0;
         }));

@@ -21,7 +21,7 @@ public static class Evaluator
 {
     /// `images` yields (normalised network input (1,3,h,w), full-resolution GT). `onImage` sees each
     /// prediction (H,W int64 on CPU) before it is disposed — e.g. to save coloured overlays.
-    public static EvaluationResult Run(Segmentor model, IEnumerable<(Tensor Input, LabelMap Gt, string Name)> images, InferenceMode mode,
+    public static EvaluationResult Run(SegmentorBase model, IEnumerable<(Tensor Input, LabelMap Gt, string Name)> images, InferenceMode mode,
                                        Device device, Action<int, string, Tensor>? onImage = null, Action<int>? progress = null)
     {
         var cm = ConfusionMatrix.Empty(model.NumClasses);
@@ -44,7 +44,7 @@ public static class Evaluator
 
     /// Prediction at (outH, outW): logits at the input size, resized (bilinear, align_corners false)
     /// to the original size, then arg-max (spec §2.5 steps 1–4; softmax does not change the arg-max).
-    public static Tensor Predict(Segmentor model, Tensor input, InferenceMode mode, long outH, long outW)
+    public static Tensor Predict(SegmentorBase model, Tensor input, InferenceMode mode, long outH, long outW)
     {
         using var scope = NewDisposeScope();
         var logits = mode.Slide ? model.SlideInference(input, mode.Crop, mode.Stride) : model.WholeInference(input);

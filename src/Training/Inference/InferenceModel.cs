@@ -1,5 +1,6 @@
 using DaFormer.Model;
 using DaFormer.Model.Checkpoints;
+using DaFormer.Model.Segmentors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,12 +10,12 @@ namespace DaFormer.Training.Inference;
 /// names the architecture the file does fit), or — without a config — inferred from the file.
 public static class InferenceModel
 {
-    public static Segmentor Load(InferenceSetup setup, string checkpoint, WhichWeights which, Device device)
+    public static SegmentorBase Load(InferenceSetup setup, string checkpoint, WhichWeights which, Device device)
     {
-        Segmentor model;
+        SegmentorBase model;
         if (setup.Model is { } spec)
         {
-            model = Architectures.Build(spec);
+            model = SegmentorFactory.Build(spec, setup.Hrda);
             try { SegmentorLoading.LoadInto(model, checkpoint, which); }
             catch { model.Dispose(); throw; }
         }

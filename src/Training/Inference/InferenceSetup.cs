@@ -14,7 +14,8 @@ public sealed record InferenceSetup(
     DatasetConfig? TestData,
     TestConfig Test,
     bool SynthiaSource,
-    string Source)
+    string Source,
+    DaFormer.Model.Segmentors.HrdaSpec? Hrda = null)
 {
     /// The original's test scale when nothing else is known (Cityscapes, spec §2.5).
     public static ImageSize DefaultScale { get; } = new(1024, 512);
@@ -30,7 +31,7 @@ public sealed record InferenceSetup(
     }
 
     public static InferenceSetup FromRunConfig(RunConfig c, string source) =>
-        new(c.Model.ToSpec(), c.Data.Validation, c.Runtime.Test, c.Data.Source.Kind == DatasetKind.Synthia, source);
+        new(c.Model.ToSpec(), c.Data.Validation, c.Runtime.Test, c.Data.Source.Kind == DatasetKind.Synthia, source, c.Model.ToHrdaSpec());
 
     /// No config: the architecture is inferred from the checkpoint (ArchitectureGuess), 1024×512 whole inference.
     public static InferenceSetup Auto => new(null, null, TestConfig.Whole, false, "auto");

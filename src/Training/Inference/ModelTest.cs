@@ -14,7 +14,7 @@ public static class ModelTest
 {
     /// Evaluates on the labelled `data` at the keep-ratio `scale`; writes predictions when `writer` is given.
     /// `progress(done, total)` after each image.
-    public static EvaluationResult Evaluate(Segmentor model, SegDataset data, (int A, int B) scale, InferenceMode mode, Device device,
+    public static EvaluationResult Evaluate(SegmentorBase model, SegDataset data, (int A, int B) scale, InferenceMode mode, Device device,
                                             PredictionWriter? writer = null, Action<int, int>? progress = null)
     {
         var samples = EvalSamples.Enumerate(data, scale.A, scale.B).Select(e => (e.Image, e.GroundTruth, e.Files.ImagePath));
@@ -23,7 +23,7 @@ public static class ModelTest
     }
 
     /// Predicts every image of `data` (labels not read) and writes Cityscapes label-ID PNGs.
-    public static int FormatOnly(Segmentor model, SegDataset data, (int A, int B) scale, InferenceMode mode, Device device,
+    public static int FormatOnly(SegmentorBase model, SegDataset data, (int A, int B) scale, InferenceMode mode, Device device,
                                  PredictionWriter writer, Action<int, int>? progress = null)
     {
         model.eval();
@@ -40,7 +40,7 @@ public static class ModelTest
 
     /// One image: test pipeline (keep-ratio resize, ImageNet normalisation), inference, logits
     /// resized back to the image's own size, arg-max — what the evaluator does (spec §2.5).
-    public static LabelMap Predict(Segmentor model, RgbImage image, (int A, int B) scale, InferenceMode mode, Device device)
+    public static LabelMap Predict(SegmentorBase model, RgbImage image, (int A, int B) scale, InferenceMode mode, Device device)
     {
         using var scope = NewDisposeScope();
         using var __ = no_grad();

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using DaFormer.Model;
+using DaFormer.Model.Segmentors;
 using DaFormer.Training.Config;
 
 namespace DaFormer.Training.Inference;
@@ -7,8 +8,10 @@ namespace DaFormer.Training.Inference;
 /// Reads the original DAFormer config JSON (the mmseg config dict that `run_experiments.py` writes
 /// next to a run, e.g. `211108_1622_gta2cs_daformer_s0_7f24c.json`) into an <see cref="InferenceSetup"/>.
 /// Only fields whose meaning is unambiguous are mapped; anything else is a DaFormerError naming the
-/// JSON path. Legacy names that tools/test.py patches are accepted the same way (spec §3.6): decode
-/// head `UniHead` = `DAFormerHead`.
+/// JSON path. Legacy names that tools/test.py patches are accepted the same way: decode head
+/// `UniHead` = `DAFormerHead`; HRDA's `MultiResEncoderDecoder` = `HRDAEncoderDecoder` and
+/// `MultiResAttentionWrapper` = `HRDAHead` (an HRDA config: the per-scale head is the decode head's
+/// own fields with `single_scale_head` as its type).
 public static class OriginalConfig
 {
     /// True when the JSON looks like an mmseg config (top-level `model.backbone`), not one of ours.
@@ -21,6 +24,7 @@ public static class OriginalConfig
     {
         var model = Get(root, "model", source);
         var spec = Model(model, source);
+        var hrda = Hrda(model, source);
         var test = TestCfg(model, source);
         DatasetConfig? data = null;
         if (requireData || root.TryGetProperty("data", out _))
@@ -30,7 +34,7 @@ public static class OriginalConfig
         }
         var synthia = root.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object && d.TryGetProperty("train", out var train)
                       && (TypeOf(train) == "SynthiaDataset" || train.TryGetProperty("source", out var src) && TypeOf(src) == "SynthiaDataset");
-        return new InferenceSetup(spec, data, test, synthia, source);
+        return new InferenceSetup(spec, data, test, synthia, source, hrda);
     }
 
     static SegmentorSpec Model(JsonElement model, string source)
@@ -52,6 +56,12 @@ public static class OriginalConfig
 
         var head = Get(model, "decode_head", source, "model");
         var hType = Str(head, "type", source, "model.decode_head");
+        if (hType is "HRDAHead" or "MultiResAttentionWrapper")
+        {
+            hType = Str(head, "single_scale_head", source, "model.decode_head");
+            if (hType != "DAFormerHead")
+                throw new DaFormerError($"{source}: model.decode_head.single_scale_head = '{hType}' is not supported; HRDA is built here around DAFormerHead.");
+        }
         var numClasses = Get(head, "num_classes", source, "model.decode_head").GetInt32();
         var channels = head.TryGetProperty("channels", out var ch) ? ch.GetInt32() : 256;
         var hasNeck = model.TryGetProperty("neck", out var neck) && neck.ValueKind == JsonValueKind.Object;
@@ -91,6 +101,51 @@ public static class OriginalConfig
         var spec = new SegmentorSpec(encoder, headName, numClasses, channels);
         Architectures.Validate(spec);
         return spec;
+    }
+
+    /// HRDA's settings of an `HRDAEncoderDecoder` config (`scales`, `hr_crop_size` (h, w),
+    /// `crop_coord_divisible`, `hr_slide_inference`, … and the head's attention / loss weights); null
+    /// for any other segmentor. Absent keys take the original constructors' defaults.
+    static HrdaSpec? Hrda(JsonElement model, string source)
+    {
+        var type = TypeOf(model);
+        if (type is not ("HRDAEncoderDecoder" or "MultiResEncoderDecoder")) return null;
+        var head = Get(model, "decode_head", source, "model");
+        static bool Has(JsonElement e, string key, out JsonElement v) =>
+            e.TryGetProperty(key, out v) && v.ValueKind != JsonValueKind.Null;
+        var h = new HrdaSpec();
+        if (Has(model, "scales", out var scales))
+        {
+            var s = scales.EnumerateArray().Select(x => x.GetDouble()).ToList();
+            if (s.Count != 2) throw new DaFormerError($"{source}: model.scales = {scales.GetRawText()}; HRDA trains with exactly two scales, e.g. [1, 0.5].");
+            h = h with { LrScale = s.Min(), HrScale = s.Max() };
+        }
+        if (!Has(model, "hr_crop_size", out var crop))
+            throw new DaFormerError($"{source}: model.hr_crop_size is missing; HRDA here needs the detail crop (h, w), e.g. [512, 512].");
+        var c = Size(crop, source, "model.hr_crop_size", hw: true);
+        h = h with { DetailCropHeight = c.Height, DetailCropWidth = c.Width };
+        // The original constructors' defaults where a config leaves a key out.
+        h = h with
+        {
+            CropCoordDivisible = Has(model, "crop_coord_divisible", out var d) ? d.GetInt32() : 1,
+            HrSlideInference = !Has(model, "hr_slide_inference", out var si) || si.GetBoolean(),
+            HrSlideOverlapping = !Has(model, "hr_slide_overlapping", out var so) || so.GetBoolean(),
+            BlurHrCrop = Has(model, "blur_hr_crop", out var b) && b.GetBoolean(),
+            FeatureScale = !Has(model, "feature_scale", out var fs) ? 1
+                : fs.ValueKind == JsonValueKind.String ? fs.GetString() == "all" ? null
+                    : throw new DaFormerError($"{source}: model.feature_scale = {fs.GetRawText()}; expected a number or 'all'.")
+                : fs.GetDouble(),
+            AttentionClasswise = !Has(head, "attention_classwise", out var ac) || ac.GetBoolean(),
+            HrLossWeight = Has(head, "hr_loss_weight", out var hw) ? hw.GetDouble() : 0,
+            LrLossWeight = Has(head, "lr_loss_weight", out var lw) ? lw.GetDouble() : 0,
+            AttentionEmbedDim = Has(head, "attention_embed_dim", out var ad) ? ad.GetInt32() : 256,
+            FixedAttention = Has(head, "fixed_attention", out var fa) ? fa.GetDouble() : null,
+            BatchedSlide = model.TryGetProperty("test_cfg", out var t) && t.ValueKind == JsonValueKind.Object
+                           && Has(t, "batched_slide", out var bs) && bs.GetBoolean(),
+        };
+        try { HrdaSegmentor.Validate(h); }
+        catch (DaFormerError e) { throw new DaFormerError($"{source}: {e.Message}"); }
+        return h;
     }
 
     static TestConfig TestCfg(JsonElement model, string source)

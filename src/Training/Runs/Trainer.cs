@@ -191,7 +191,7 @@ public static class Trainer
     /// Evaluates the student on the validation set (eval mode, whole/slide as configured): the
     /// metrics (fractions) and the per-class table (percentages) that is printed.
     public static (SegMetrics Metrics, string Table) Evaluate(
-        Segmentor model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device)
+        SegmentorBase model, (SegDataset Data, int ScaleA, int ScaleB) validation, RunConfig cfg, Device device)
     {
         var mode = cfg.Runtime.Test.Mode == TestMode.Slide && cfg.Runtime.Test.Crop is { } c && cfg.Runtime.Test.Stride is { } s
             ? new InferenceMode(true, (c.Height, c.Width), (s.Height, s.Width)) : InferenceMode.Whole;
