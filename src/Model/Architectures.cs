@@ -1,32 +1,30 @@
-using DaFormer.Model.Backbones;
-using DaFormer.Model.Heads;
-using DaFormer.Model.Necks;
-
 namespace DaFormer.Model;
 
-/// Builds segmentors from a `SegmentorSpec` by the original experiment names (spec §3.2, §3.3).
+/// Builds segmentors from a `SegmentorSpec` by the original experiment names (see ArchitectureTable).
 public static class Architectures
 {
-    public static readonly IReadOnlyList<string> Encoders =
-        [.. MitVariant.All.Select(v => v.Name), "r50v1c", "r101v1c"];
+    /// Our encoder names (`mit_b0`…`mit_b5`, `r50v1c`, `r101v1c`, `x50-32`, `x101-32`, `s50`, `s101`, `s200`).
+    public static readonly IReadOnlyList<string> Encoders = [.. ArchitectureTable.Encoders.Select(e => e.Name)];
 
-    public static readonly IReadOnlyList<string> Heads =
-        ["daformer_sepaspp", "daformer_aspp", "daformer_conv1", "daformer_sepaspp_bottleneck", "segformer", "dlv2red", "dlv2"];
+    /// Every decode head name (the generator's names; `daformer` is accepted for `daformer_sepaspp`).
+    public static readonly IReadOnlyList<string> Heads = [.. ArchitectureTable.Heads.Select(h => h.Name)];
 
-    /// "daformer" is accepted as shorthand for the final head `daformer_sepaspp`.
-    public static string CanonicalHead(string head) => head == "daformer" ? "daformer_sepaspp" : head;
+    /// The head's table name: aliases (`daformer`) become `daformer_sepaspp`; unknown names are kept.
+    public static string CanonicalHead(string head) => ArchitectureTable.FindHead(head)?.Name ?? head;
 
-    /// Checks names and numbers; throws a DaFormerError that lists the valid choices.
+    /// The encoder's table name: the generator's `mitb5` / `mitb5-del` become `mit_b5`; unknown names are kept.
+    public static string CanonicalEncoder(string encoder) => ArchitectureTable.FindEncoder(encoder)?.Name ?? encoder;
+
+    /// The spec with table names for encoder and head.
+    public static SegmentorSpec Canonical(SegmentorSpec spec) =>
+        spec with { Encoder = CanonicalEncoder(spec.Encoder), Head = CanonicalHead(spec.Head) };
+
+    /// Checks names, pairing and numbers; throws a DaFormerError that lists the valid choices.
     public static void Validate(SegmentorSpec spec)
     {
-        if (!Encoders.Contains(spec.Encoder))
-            throw new DaFormerError($"Unknown encoder '{spec.Encoder}'; expected one of: {string.Join(", ", Encoders)}.");
-        var head = CanonicalHead(spec.Head);
-        if (!Heads.Contains(head))
-            throw new DaFormerError($"Unknown decode head '{spec.Head}'; expected one of: {string.Join(", ", Heads)} (or 'daformer').");
-        var isResNet = spec.Encoder.StartsWith('r');
-        if (isResNet != head.StartsWith("dlv2"))
-            throw new DaFormerError($"Decode head '{head}' does not fit encoder '{spec.Encoder}': the DeepLabV2 heads (dlv2, dlv2red) go with r50v1c/r101v1c, the others with mit_b0…mit_b5.");
+        var encoder = ArchitectureTable.Encoder(spec.Encoder);
+        var head = ArchitectureTable.Head(spec.Head);
+        ArchitectureTable.CheckPairing(encoder, head);
         if (spec.NumClasses < 1) throw new DaFormerError($"NumClasses must be at least 1, got {spec.NumClasses}.");
         if (spec.Channels < 1) throw new DaFormerError($"Channels must be at least 1, got {spec.Channels}.");
         if (spec.DropPathRate is < 0 or >= 1) throw new DaFormerError($"DropPathRate must be in [0, 1), got {spec.DropPathRate}.");
@@ -37,26 +35,10 @@ public static class Architectures
     public static Segmentor Build(SegmentorSpec spec)
     {
         Validate(spec);
-        var head = CanonicalHead(spec.Head);
-        Encoder encoder = spec.Encoder switch
-        {
-            "r50v1c" => new ResNetV1c(50),
-            "r101v1c" => new ResNetV1c(101),
-            var name => new MixTransformer(MitVariant.Find(name)!, spec.DropPathRate),
-        };
-        var inChannels = encoder.OutChannels;
-        DecodeHead decoder = head switch
-        {
-            "daformer_sepaspp" => new DaformerHead(inChannels, spec.Channels, spec.NumClasses, DaformerFusion.SepAspp, spec.DropoutRatio),
-            "daformer_aspp" => new DaformerHead(inChannels, spec.Channels, spec.NumClasses, DaformerFusion.Aspp, spec.DropoutRatio),
-            "daformer_conv1" => new DaformerHead(inChannels, spec.Channels, spec.NumClasses, DaformerFusion.Conv1, spec.DropoutRatio),
-            "daformer_sepaspp_bottleneck" => new DaformerHead(inChannels, spec.Channels, spec.NumClasses, DaformerFusion.SepAsppBottleneck, spec.DropoutRatio),
-            "segformer" => new SegformerHead(inChannels, spec.Channels, spec.NumClasses, spec.DropoutRatio),
-            "dlv2red" => new DeepLabV2Head(inChannels[^1], spec.NumClasses, DeepLabV2Head.ReducedDilations),
-            _ => new DeepLabV2Head(inChannels[^1], spec.NumClasses, DeepLabV2Head.FullDilations),
-        };
-        // The bottleneck ablation's neck: F4 upsampled ×8 to stride 4 (SegFormerAdapter(out_layers=[3], scales=[8])).
-        var neck = head == "daformer_sepaspp_bottleneck" ? new SegFormerAdapter([3], [8]) : null;
-        return new Segmentor(spec with { Head = head }, encoder, decoder, neck);
+        var encoderInfo = ArchitectureTable.Encoder(spec.Encoder);
+        var headInfo = ArchitectureTable.Head(spec.Head);
+        var encoder = encoderInfo.Create(spec);
+        var decoder = headInfo.Create(encoder.OutChannels, spec, headInfo.ChannelsFor(spec));
+        return new Segmentor(Canonical(spec), encoder, decoder, headInfo.Neck?.Invoke());
     }
 }

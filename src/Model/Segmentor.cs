@@ -88,6 +88,33 @@ public sealed class Segmentor : SegmentorBase
         return weighted.mean();
     }
 
+    /// The decode head's training loss on `features` (mmseg `decode_head.forward_train` + `_parse_losses`):
+    /// the sum of one <see cref="Loss"/> per training output of the head (DANet: pam_cam, pam, cam, each
+    /// weight 1.0) and the log entries `{output}.loss_seg` / `{output}.acc_seg` (`decode.loss_seg`, or
+    /// `decode.pam_cam.loss_seg`, …), with `logPrefix` in front (`mix.`).
+    public (Tensor Loss, Dictionary<string, double> Logs) DecodeLosses(Tensor[] features, Tensor label, Tensor? pixelWeight = null, string logPrefix = "")
+    {
+        var outputs = decode_head.ForwardTrain(features);
+        var logs = new Dictionary<string, double>();
+        Tensor? total = null;
+        foreach (var (name, logits) in outputs)
+        {
+            var loss = Loss(logits, label, pixelWeight);
+            logs[$"{logPrefix}{name}.loss_seg"] = loss.ToDouble();
+            logs[$"{logPrefix}{name}.acc_seg"] = Accuracy(logits, label);
+            if (total is null) total = loss;
+            else
+            {
+                var sum = total + loss;
+                total.Dispose();
+                loss.Dispose();
+                total = sum;
+            }
+            logits.Dispose();
+        }
+        return (total!, logs);
+    }
+
     /// mmseg `accuracy` (logged as `decode.acc_seg`): % of ALL pixels whose arg-max of the upsampled
     /// logits equals the label (ignored pixels count as wrong).
     public static double Accuracy(Tensor logits, Tensor label)

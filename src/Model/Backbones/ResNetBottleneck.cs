@@ -1,13 +1,12 @@
-using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace DaFormer.Model.Backbones;
 
-/// mmseg ResNet Bottleneck, style 'pytorch' (the stride sits on the 3×3 conv): conv1 1×1 → bn1 →
-/// ReLU → conv2 3×3 (stride, dilation = padding) → bn2 → ReLU → conv3 1×1 (×4) → bn3, plus the
-/// identity or `downsample` (1×1 conv with stride, BN), then ReLU. Registration order as mmseg.
+/// mmseg ResNet / ResNeXt Bottleneck, style 'pytorch' (the stride sits on the 3×3 conv): conv1 1×1 →
+/// bn1 → ReLU → conv2 3×3 (stride, dilation = padding, `groups`) → bn2 → ReLU → conv3 1×1 (→ 4·planes)
+/// → bn3, plus the identity or `downsample`, then ReLU. Registration order as mmseg.
 public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
 {
     public const int Expansion = 4;
@@ -20,17 +19,16 @@ public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     public readonly BatchNorm2d bn3;
     public readonly Sequential? downsample;
 
-    public ResNetBottleneck(long inPlanes, long planes, long stride, long dilation) : base(nameof(ResNetBottleneck))
+    public ResNetBottleneck(long inPlanes, long planes, long width, long stride, long dilation, long groups, Sequential? downsample)
+        : base(nameof(ResNetBottleneck))
     {
-        conv1 = nn.Conv2d(inPlanes, planes, 1, bias: false);
-        bn1 = nn.BatchNorm2d(planes);
-        conv2 = nn.Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = nn.BatchNorm2d(planes);
-        conv3 = nn.Conv2d(planes, planes * Expansion, 1, bias: false);
+        conv1 = nn.Conv2d(inPlanes, width, 1, bias: false);
+        bn1 = nn.BatchNorm2d(width);
+        conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: dilation, dilation: dilation, groups: groups, bias: false);
+        bn2 = nn.BatchNorm2d(width);
+        conv3 = nn.Conv2d(width, planes * Expansion, 1, bias: false);
         bn3 = nn.BatchNorm2d(planes * Expansion);
-        if (stride != 1 || inPlanes != planes * Expansion)
-            downsample = nn.Sequential(("0", nn.Conv2d(inPlanes, planes * Expansion, 1, stride: stride, bias: false)),
-                                       ("1", nn.BatchNorm2d(planes * Expansion)));
+        this.downsample = downsample;
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using DaFormer.Model.Backbones;
 using DaFormer.Model.Segmentors;
+using DaFormer.Model;
 using static TorchSharp.torch;
 
 namespace DaFormer.Model.Checkpoints;
@@ -15,12 +16,15 @@ public sealed record EncoderGuess(string? Encoder, string? Reason);
 /// Infers from keys and shapes alone which `SegmentorSpec` a checkpoint was saved from, so that a
 /// wrong-architecture error can say what the file DOES fit (pure: no model is built).
 /// Encoder: MiT variant by patch_embed1 width and blocks per stage (MitVariant table, spec §3.1);
-/// ResNet-V1c depth by the number of layer3 blocks (6 → r50v1c, 23 → r101v1c, spec §3.3).
+/// ResNet family by stem and block keys (deep stem `stem.*` = V1c, with split-attention `conv2.conv.*`
+/// = ResNeSt; 7×7 `conv1.*` = ResNeXt) and the depth by the blocks per stage (ArchitectureTable).
 /// Head by the key roots of each decoder (spec §3.2/§3.3 key names):
 ///   `embed_layers.*` → DAFormer head, its fusion by `fuse_layer` (sep-ASPP: depthwise_conv branches,
 ///   ASPP: plain conv branches, conv1: a single ConvModule; the bottleneck ablation has an ASPP inside
 ///   `embed_layers.3.1`); `linear_c.*` → SegFormer; `aspp_modules.*` directly under the head → DeepLabV2
-///   (2 branches = dlv2red, 4 = dlv2).
+///   (2 branches = dlv2red, 4 = dlv2); `image_pool.*` → DeepLabV3+ (`sfa_` on MiT), `pam_in_conv.*` →
+///   DANet, `global_relation.*` → ISANet, `psp_modules.*` → UPerNet (its width by conv_seg); `_nodbn`
+///   when the head's ConvModules carry biases.
 public static class ArchitectureGuess
 {
     public static IReadOnlyDictionary<string, long[]> ShapesOf(IReadOnlyDictionary<string, Tensor> tensors) =>
@@ -57,9 +61,10 @@ public static class ArchitectureGuess
         const string h = "decode_head.";
         if (!shapes.Keys.Any(k => k.StartsWith(h, StringComparison.Ordinal)))
             return new SpecGuess(null, $"the {encoder.Encoder} encoder weights are there but there are no decode_head.* keys");
+        var isMit = ArchitectureTable.Encoder(encoder.Encoder).Family == EncoderFamily.Mit;
 
         string head;
-        int channels, classes;
+        int channels = defaults.Channels, classes;
         if (shapes.TryGetValue(h + "embed_layers.0.proj.weight", out var embed))
         {
             channels = (int)embed[0];
@@ -68,8 +73,9 @@ public static class ArchitectureGuess
             if (HasRoot(shapes, h + "embed_layers.3.1.")) head = "daformer_sepaspp_bottleneck";
             else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.depthwise_conv.")) head = "daformer_sepaspp";
             else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.conv.")) head = "daformer_aspp";
+            else if (HasRoot(shapes, h + "fuse_layer.global_relation.")) head = "daformer_isa";
             else if (shapes.ContainsKey(h + "fuse_layer.conv.weight")) head = "daformer_conv1";
-            else return new SpecGuess(null, "a DAFormer head (embed_layers.*) whose fuse_layer is none of sep-ASPP, ASPP or conv1");
+            else return new SpecGuess(null, "a DAFormer head (embed_layers.*) whose fuse_layer is none of sep-ASPP, ASPP, ISA or conv1");
         }
         else if (shapes.TryGetValue(h + "linear_c.0.proj.weight", out var linear))
         {
@@ -77,6 +83,17 @@ public static class ArchitectureGuess
             channels = (int)linear[0];
             if (!shapes.TryGetValue(h + "linear_pred.weight", out var pred)) return new SpecGuess(null, "a SegFormer head without decode_head.linear_pred.weight");
             classes = (int)pred[0];
+        }
+        else if (shapes.TryGetValue(h + "conv_seg.weight", out var convSeg)) // DeepLabV2 is the one head without conv_seg
+        {
+            classes = (int)convSeg[0];
+            // Without BN (`_nodbn`) every ConvModule carries a bias.
+            string Norm(string conv) => shapes.ContainsKey(h + conv + ".conv.bias") ? "_nodbn" : "";
+            if (HasRoot(shapes, h + "image_pool.")) head = (isMit ? "sfa_" : "") + "dlv3p" + Norm("image_pool.1");
+            else if (HasRoot(shapes, h + "pam_in_conv.")) head = "da" + Norm("pam_in_conv");
+            else if (HasRoot(shapes, h + "global_relation.")) head = "isa" + Norm("in_conv");
+            else if (HasRoot(shapes, h + "psp_modules.")) head = convSeg[1] == 256 ? "upernet_ch256" : "upernet";
+            else return new SpecGuess(null, $"the decode_head.* keys ({string.Join(", ", shapes.Keys.Where(k => k.StartsWith(h, StringComparison.Ordinal)).Take(3))}, …) match no known head");
         }
         else if (shapes.TryGetValue(h + "aspp_modules.0.conv.weight", out var aspp))
         {
@@ -88,15 +105,16 @@ public static class ArchitectureGuess
                 _ => "",
             };
             if (head == "") return new SpecGuess(null, $"a DeepLabV2 head with {branches} ASPP branches (expected 2 for dlv2red or 4 for dlv2)");
-            channels = defaults.Channels; // DeepLabV2 has no channels setting
             classes = (int)aspp[0];
         }
         else
             return new SpecGuess(null, $"the decode_head.* keys ({string.Join(", ", shapes.Keys.Where(k => k.StartsWith(h, StringComparison.Ordinal)).Take(3))}, …) match no known head");
 
+        var info = ArchitectureTable.Head(head);
+        if (!info.UsesChannels) channels = defaults.Channels;
         var spec = defaults with { Encoder = encoder.Encoder, Head = head, Channels = channels, NumClasses = classes };
-        if (encoder.Encoder.StartsWith('r') != head.StartsWith("dlv2"))
-            return new SpecGuess(null, $"a {encoder.Encoder} encoder with a {head} head, a combination this implementation does not build");
+        if (!ArchitectureTable.Fits(ArchitectureTable.Encoder(encoder.Encoder), info))
+            return new SpecGuess(null, $"a {encoder.Encoder} encoder with a {head} head, a combination the original does not build");
         return new SpecGuess(spec, null);
     }
 
@@ -137,36 +155,42 @@ public static class ArchitectureGuess
                 ? new EncoderGuess(variant.Name, null)
                 : new EncoderGuess(null, $"a MiT encoder with widths [{string.Join(",", dims)}] and blocks per stage [{string.Join(",", depths)}], which is none of mit_b0…mit_b5");
         }
-        if (shapes.ContainsKey(prefix + "stem.0.weight") && HasRoot(shapes, prefix + "layer3."))
+        if ((shapes.ContainsKey(prefix + "stem.0.weight") || shapes.ContainsKey(prefix + "conv1.weight")) && HasRoot(shapes, prefix + "layer3."))
         {
-            var blocks = Indices(shapes, prefix + "layer3.");
-            var depth = ResNetV1c.BlocksPerDepth.FirstOrDefault(kv => kv.Value[2] == blocks).Key;
-            return depth != 0
-                ? new EncoderGuess($"r{depth}v1c", null)
-                : new EncoderGuess(null, $"a ResNet-V1c with {blocks} blocks in layer3 (expected 6 for r50v1c or 23 for r101v1c)");
+            var kind = shapes.ContainsKey(prefix + "conv1.weight") ? ResNetKind.ResNeXt
+                : HasRoot(shapes, prefix + "layer1.0.conv2.conv.") ? ResNetKind.ResNeSt : ResNetKind.V1c;
+            if (kind == ResNetKind.ResNeXt && !(shapes.TryGetValue(prefix + "layer1.0.conv2.weight", out var c2) && c2[0] != c2[1]))
+                return new EncoderGuess(null, "a ResNet with the plain 7×7 stem (conv1.weight) and ungrouped 3×3 convs; only ResNeXt (grouped) uses that stem here, ResNet-V1c has the deep stem (stem.*)");
+            var blocks = Enumerable.Range(1, 4).Select(s => Indices(shapes, $"{prefix}layer{s}.")).ToArray();
+            // The depth by layer3's block count (50: 6, 101: 23, 200: 36), as every family uses the same table.
+            var match = ArchitectureTable.Encoders.FirstOrDefault(e => e.ResNet is { } o && o.Kind == kind && ResNetOptions.BlocksPerDepth[o.Depth][2] == blocks[2]);
+            var known = string.Join(", ", ArchitectureTable.Encoders.Where(e => e.ResNet?.Kind == kind).Select(e => e.Name));
+            return match is not null
+                ? new EncoderGuess(match.Name, null)
+                : new EncoderGuess(null, $"a {kind} with blocks per stage [{string.Join(",", blocks)}], which is none of {known}");
         }
-        if (shapes.ContainsKey(prefix + "conv1.weight") && HasRoot(shapes, prefix + "layer3."))
-            return new EncoderGuess(null, "a ResNet with the plain 7×7 stem (conv1.weight), not the deep-stem ResNet-V1c (stem.*) the DeepLabV2 baseline uses");
         var sample = string.Join(", ", shapes.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Take(3));
         return new EncoderGuess(null, sample.Length == 0
             ? $"there are no {prefix}* keys"
-            : $"the keys ({sample}, …) are those of neither a MiT (patch_embed1.*) nor a ResNet-V1c (stem.*) encoder");
+            : $"the keys ({sample}, …) are those of neither a MiT (patch_embed1.*) nor a ResNet-family (stem.* / conv1.*, layer1.*) encoder");
     }
 
     /// "mit_b0 + daformer_sepaspp (channels 64, 19 classes)".
     public static string Describe(SegmentorSpec spec) =>
-        spec.Head.StartsWith("dlv2")
-            ? $"{spec.Encoder} + {spec.Head} ({spec.NumClasses} classes)"
-            : $"{spec.Encoder} + {spec.Head} (channels {spec.Channels}, {spec.NumClasses} classes)";
+        UsesChannels(spec)
+            ? $"{spec.Encoder} + {spec.Head} (channels {spec.Channels}, {spec.NumClasses} classes)"
+            : $"{spec.Encoder} + {spec.Head} ({spec.NumClasses} classes)";
 
     /// How to build a model that fits: "mit_b0 + daformer_sepaspp with Channels=64" (and NumClasses when not 19).
     public static string BuildInstruction(SegmentorSpec spec)
     {
         var settings = new List<string>();
-        if (!spec.Head.StartsWith("dlv2")) settings.Add($"Channels={spec.Channels}");
+        if (UsesChannels(spec)) settings.Add($"Channels={spec.Channels}");
         settings.Add($"NumClasses={spec.NumClasses}");
         return $"{spec.Encoder} + {spec.Head} with {string.Join(", ", settings)}";
     }
+
+    static bool UsesChannels(SegmentorSpec spec) => ArchitectureTable.FindHead(spec.Head)?.UsesChannels ?? true;
 
     static bool HasRoot(IReadOnlyDictionary<string, long[]> shapes, string root) =>
         shapes.Keys.Any(k => k.StartsWith(root, StringComparison.Ordinal));

@@ -12,4 +12,6 @@ public enum DaformerFusion
     /// Context only at F4: F4 upsampled ×8 by the neck, level-4 embedding = 1×1 conv + sep-ASPP,
     /// fusion = 1×1 ConvModule.
     SepAsppBottleneck,
+    /// Interlaced sparse self-attention (ISANet's) after a 1×1 ConvModule (decoder study).
+    Isa,
 }

@@ -6,7 +6,8 @@ using static TorchSharp.torch;
 namespace DaFormer.Model.Heads;
 
 /// DAFormer decode head (spec §3.2): per-level MLP embeddings → bilinear alignment to level 0 →
-/// concat → context-aware fusion → Dropout2d → `conv_seg`. Fields in the original registration
+/// concat → context-aware fusion → Dropout2d → `conv_seg`. `isaChannels` (the ISA fusion's key/query
+/// width) defaults to `channels`, as in the decoder study (256). Fields in the original registration
 /// order (`conv_seg` of the base head first), so the state-dict keys and order match §3.5.
 public sealed class DaformerHead : DecodeHead
 {
@@ -21,7 +22,7 @@ public sealed class DaformerHead : DecodeHead
     public override int NumClasses { get; }
 
     public DaformerHead(IReadOnlyList<int> inChannels, int channels, int numClasses, DaformerFusion fusion,
-                        double dropoutRatio = 0.1) : base(nameof(DaformerHead))
+                        double dropoutRatio = 0.1, int? isaChannels = null) : base(nameof(DaformerHead))
     {
         Fusion = fusion;
         NumClasses = numClasses;
@@ -42,6 +43,7 @@ public sealed class DaformerHead : DecodeHead
         {
             DaformerFusion.SepAspp => new AsppWrapper(fusedIn, channels, AsppDilations, separable: true),
             DaformerFusion.Aspp => new AsppWrapper(fusedIn, channels, AsppDilations, separable: false),
+            DaformerFusion.Isa => new IsaFusion(fusedIn, channels, isaChannels ?? channels, (8, 8)),
             _ => new ConvModule(fusedIn, channels, 1),
         };
         RegisterComponents();

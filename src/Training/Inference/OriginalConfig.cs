@@ -43,16 +43,17 @@ public static class OriginalConfig
         var bType = Str(backbone, "type", source, "model.backbone");
         string encoder;
         if (bType.StartsWith("mit_b", StringComparison.Ordinal)) encoder = bType;
-        else if (bType == "ResNetV1c")
+        else
         {
+            // ResNetV1c / ResNeXt / ResNeSt by type and depth, as ArchitectureTable lists them.
+            var known = ArchitectureTable.Encoders.Where(e => e.ResNet is not null).ToList();
+            if (known.All(e => e.OriginalType != bType))
+                throw new DaFormerError($"{source}: model.backbone.type = '{bType}' is not supported; expected mit_b0…mit_b5, ResNetV1c, ResNeXt or ResNeSt.");
             var depth = Get(backbone, "depth", source, "model.backbone").GetInt32();
-            encoder = depth switch
-            {
-                50 => "r50v1c", 101 => "r101v1c",
-                _ => throw new DaFormerError($"{source}: model.backbone.depth = {depth}; expected 50 or 101 for ResNetV1c."),
-            };
+            encoder = known.FirstOrDefault(e => e.OriginalType == bType && e.Depth == depth)?.Name
+                ?? throw new DaFormerError($"{source}: model.backbone (type '{bType}', depth {depth}) is not supported; expected mit_b0…mit_b5 or one of " +
+                                           string.Join(", ", known.Select(e => $"{e.OriginalType}-{e.Depth}")) + ".");
         }
-        else throw new DaFormerError($"{source}: model.backbone.type = '{bType}' is not supported; expected mit_b0…mit_b5 or ResNetV1c.");
 
         var head = Get(model, "decode_head", source, "model");
         var hType = Str(head, "type", source, "model.decode_head");
@@ -78,6 +79,7 @@ public static class OriginalConfig
                     ("aspp", false, false) => "daformer_aspp",
                     ("conv", _, false) => "daformer_conv1",
                     ("conv", _, true) => "daformer_sepaspp_bottleneck",
+                    ("isa", _, false) => "daformer_isa",
                     _ => throw new DaFormerError($"{source}: model.decode_head.decoder_params.fusion_cfg.type = '{fType}'" +
                                                  (hasNeck ? " with a neck" : "") + " is not supported; expected aspp (sep true/false) or conv."),
                 };
@@ -96,7 +98,13 @@ public static class OriginalConfig
                 };
                 break;
             default:
-                throw new DaFormerError($"{source}: model.decode_head.type = '{hType}' is not supported; expected DAFormerHead, SegFormerHead or DLV2Head.");
+                // The CNN heads of the comparisons: type, `/nodbn` without head norm, `/neck` with the SegFormerAdapter, UPerNet by width.
+                var noNorm = !head.TryGetProperty("norm_cfg", out var nc) || nc.ValueKind != JsonValueKind.Object;
+                var signature = hType == "UPerHead" ? $"UPerHead/{channels}" : hType + (noNorm ? "/nodbn" : "") + (hasNeck ? "/neck" : "");
+                headName = ArchitectureTable.Heads.FirstOrDefault(h => h.OriginalSignature == signature)?.Name
+                    ?? throw new DaFormerError($"{source}: model.decode_head.type = '{hType}'" + (noNorm ? " without norm_cfg" : "") + (hasNeck ? " with a neck" : "") +
+                                               " is not supported; expected DAFormerHead, SegFormerHead, DLV2Head, DepthwiseSeparableASPPHead, DAHead, ISAHead or UPerHead (512/256 channels).");
+                break;
         }
         var spec = new SegmentorSpec(encoder, headName, numClasses, channels);
         Architectures.Validate(spec);

@@ -85,7 +85,7 @@ public class ArchitectureCountTests
     [Fact]
     public void ResNet101_v1c_has_mmseg_keys_and_the_torchvision_resnet101_size()
     {
-        using var r = new ResNetV1c(101);
+        using var r = new ResNet(ResNetOptions.V1c(101));
         var keys = ModelSummary.StateEntries(r).ToDictionary(e => e.Key, e => e.Shape);
         Assert.Equal(new long[] { 32, 3, 3, 3 }, keys["stem.0.weight"]);
         Assert.Equal(new long[] { 64, 32, 3, 3 }, keys["stem.6.weight"]);
@@ -106,7 +106,7 @@ public class ArchitectureCountTests
         var e = Assert.Throws<DaFormerError>(() => Architectures.Build(new SegmentorSpec(Encoder: "mit_b9")));
         Assert.Contains("mit_b9", e.Message);
         Assert.Contains("mit_b5", e.Message);
-        var h = Assert.Throws<DaFormerError>(() => Architectures.Validate(new SegmentorSpec(Head: "upernet")));
+        var h = Assert.Throws<DaFormerError>(() => Architectures.Validate(new SegmentorSpec(Head: "psp")));
         Assert.Contains("daformer_sepaspp", h.Message);
         Assert.Throws<DaFormerError>(() => Architectures.Validate(new SegmentorSpec(Encoder: "r101v1c", Head: "daformer_sepaspp")));
     }
