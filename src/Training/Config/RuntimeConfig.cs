@@ -35,6 +35,9 @@ public sealed record RuntimeConfig
     /// Interval checkpoints kept (`max_keep_ckpts`); `latest.pth` is always kept.
     public int KeepCheckpoints { get; init; } = 1;
     public int LogInterval { get; init; } = 50;
+    /// The dtype the network computes in (`fp32`, `bf16`, `fp16` on CUDA). It changes the numbers a
+    /// run produces, so it is part of the config and its hash. Only fp32 trains today (issue 12).
+    public DaFormer.Model.Runtime.Precision Precision { get; init; } = DaFormer.Model.Runtime.Precision.Fp32;
     /// DACS debug image grids every N iterations (`debug_img_interval`).
     public int DebugImageInterval { get; init; } = 1000;
     /// Run directories are created below this folder.
