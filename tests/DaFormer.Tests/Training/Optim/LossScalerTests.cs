@@ -103,16 +103,22 @@ public class LossScalerTests
         for (var i = 0; i < before.Length; i++) Assert.True(after[i].eq(before[i]).all().item<bool>(), $"parameter {i} changed");
     }
 
+    // Local generators: tests of other classes run in parallel and reseed the global one.
     static Linear Layer()
     {
-        manual_seed(42);
-        return nn.Linear(6, 3);
+        var layer = nn.Linear(6, 3);
+        var g = new Generator(42);
+        using (no_grad())
+        {
+            layer.weight!.copy_(randn([3, 6], generator: g));
+            layer.bias!.copy_(randn([3], generator: g));
+        }
+        return layer;
     }
 
     static Tensor Loss(Linear layer)
     {
-        manual_seed(43);
-        var x = randn(5, 6) * 10;
+        var x = randn([5, 6], generator: new Generator(43)) * 10;
         var y = layer.forward(x);
         return (y * y).mean();
     }
