@@ -24,6 +24,10 @@ public sealed class Segmentor : SegmentorBase
     public override int NumClasses => decode_head.NumClasses;
     public override Encoder Backbone => backbone;
 
+    /// The dtype the network computes in: float32, or bf16/fp16 after `LowPrecisionInference.Prepare`.
+    /// Images are cast to it on the way in; logits come out as float32 whatever it is.
+    public ScalarType ComputeType { get; internal set; } = ScalarType.Float32;
+
     public Segmentor(SegmentorSpec spec, Encoder backbone, DecodeHead decodeHead, SegFormerAdapter? neck = null)
         : base(nameof(Segmentor))
     {
@@ -37,6 +41,11 @@ public sealed class Segmentor : SegmentorBase
     /// Backbone (+ neck) features — mmseg `extract_feat`, also used for the feature distance.
     public override Tensor[] ExtractFeatures(Tensor img)
     {
+        if (img.dtype != ComputeType)
+        {
+            using var cast = img.to(ComputeType);
+            return ExtractFeatures(cast);
+        }
         var features = backbone.forward(img);
         if (neck is null) return features;
         var necked = neck.forward(features);
@@ -45,7 +54,12 @@ public sealed class Segmentor : SegmentorBase
     }
 
     /// Decode-head logits at the head's resolution (1/4 of the input for MiT).
-    public Tensor DecodeLogits(Tensor[] features) => decode_head.forward(features);
+    public Tensor DecodeLogits(Tensor[] features)
+    {
+        var logits = decode_head.forward(features);
+        if (logits.dtype == ScalarType.Float32) return logits;
+        using (logits) return logits.to(ScalarType.Float32);
+    }
 
     /// Logits resized to the input size (mmseg `encode_decode`).
     public override Tensor EncodeDecode(Tensor img)

@@ -13,6 +13,9 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     public readonly BatchNorm2d? bn;
     readonly bool relu;
 
+    /// Set by `BatchNormFolding` for inference: `bn` has been folded into `conv` and is skipped.
+    internal bool BatchNormFolded { get; set; }
+
     public ConvModule(long inChannels, long outChannels, long kernel, long padding = 0, long dilation = 1,
                       long groups = 1, bool norm = true, bool relu = true) : base(nameof(ConvModule))
     {
@@ -27,9 +30,9 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (bn is null && !relu) return conv.forward(x);
+        var bn = BatchNormFolded ? null : this.bn;
+        if (bn is null) return relu ? conv.forward(x).relu_() : conv.forward(x);
         using var c = conv.forward(x);
-        if (bn is null) return nn.functional.relu(c);
         var y = bn.forward(c);
         return relu ? y.relu_() : y;
     }

@@ -40,13 +40,24 @@ public static class BenchCommand
         var (arch, head, crop, batch, iters, channels, threads) = Common(cmd, 3);
         var infer = new Option<string?>("--infer") { Description = "also time whole-image inference of one WxH image, e.g. 1024x512" };
         var inferOnly = new Option<bool>("--infer-only") { Description = "skip the training-step measurement" };
-        cmd.Options.Add(infer); cmd.Options.Add(inferOnly);
+        var precision = PrecisionOption.Create();
+        var compare = new Option<bool>("--compare-precision") { Description = "time fp32 and the --precision (default bf16) in one process; one JSON line with both and the speed-ups" };
+        cmd.Options.Add(infer); cmd.Options.Add(inferOnly); cmd.Options.Add(precision); cmd.Options.Add(compare);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var device = Setup(parse, threads);
             var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
             var size = parse.GetValue(infer) is { } s ? ParseSize(s) : ((int, int)?)null;
-            var r = ModelBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, train: !parse.GetValue(inferOnly));
+            var p = PrecisionOption.Of(parse, precision);
+            if (parse.GetValue(compare))
+            {
+                var low = parse.GetResult(precision) is { Implicit: false } ? p : DaFormer.Model.Runtime.Precision.Bf16;
+                var c = PrecisionComparison.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, !parse.GetValue(inferOnly), low);
+                Console.WriteLine(JsonSerializer.Serialize(c, Json));
+                WarnAboutAllocator(c.Fp32.Allocator, device);
+                return 0;
+            }
+            var r = ModelBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, train: !parse.GetValue(inferOnly), p);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             WarnAboutAllocator(r.Allocator, device);
             return 0;

@@ -29,9 +29,10 @@ public static class DemoCommand
         var output = new Option<string?>("--out") { Description = "output file (single image, .png) or folder (default: next to the image; DIR/pred for a folder)", HelpName = "PATH" };
         var legend = new Option<bool>("--legend") { Description = "append a legend strip of the classes present below each overlay" };
         var teacher = new Option<bool>("--teacher") { Description = "use the EMA teacher (ema_model.*) instead of the student (model.*)" };
+        var precision = PrecisionOption.Create();
         var cmd = new Command("demo", "Segment images and write palette overlays (<name>_pred.png).");
         cmd.Arguments.Add(paths);
-        foreach (var o in new Option[] { opacity, output, legend, teacher }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { opacity, output, legend, teacher, precision }) cmd.Options.Add(o);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var args = parse.GetValue(paths)!;
@@ -50,7 +51,7 @@ public static class DemoCommand
             var setup = config == "auto" ? InferenceSetup.Auto : TestCommand.ReadConfig(config, requireData: false);
             var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
-            using var model = InferenceModel.Load(setup, checkpoint, which, device);
+            using var model = InferenceModel.Load(setup, checkpoint, which, device, PrecisionOption.Of(parse, precision));
             var (names, palette) = setup.Classes(model.NumClasses);
             var mode = setup.Mode(forceSlide: false);
             var frequency = ClassFrequency.Empty(model.NumClasses);

@@ -31,9 +31,10 @@ public static class TestCommand
         var slide = new Option<bool>("--slide") { Description = "sliding-window inference (the config's window, else 512×512 with stride 341)" };
         var formatOnly = new Option<bool>("--format-only") { Description = "only write Cityscapes label-ID PNGs for the benchmark server (no labels needed, no metrics)" };
         var teacher = new Option<bool>("--teacher") { Description = "evaluate the EMA teacher (ema_model.*) instead of the student (model.*)" };
+        var precision = PrecisionOption.Create();
         var cmd = new Command("test", "Evaluate a trained model on its validation set: per-class IoU/Acc, aAcc, mIoU; optional prediction images.");
         cmd.Arguments.Add(paths);
-        foreach (var o in new Option[] { data, split, savePreds, opacity, slide, formatOnly, teacher }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { data, split, savePreds, opacity, slide, formatOnly, teacher, precision }) cmd.Options.Add(o);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var args = parse.GetValue(paths)!;
@@ -54,7 +55,7 @@ public static class TestCommand
             if (dataset.Samples.Count == 0)
                 throw new DaFormerError($"{test.Root}: no {test.Split} images found for a {test.Kind} data set.");
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
-            using var model = InferenceModel.Load(setup, checkpoint, which, device);
+            using var model = InferenceModel.Load(setup, checkpoint, which, device, PrecisionOption.Of(parse, precision));
             if (!format && dataset.ClassNames.Count != model.NumClasses)
                 throw new DaFormerError($"{checkpoint}: the model predicts {model.NumClasses} classes but the data set {test.Root} has {dataset.ClassNames.Count}.");
             var mode = setup.Mode(parse.GetValue(slide));

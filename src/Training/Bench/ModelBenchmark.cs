@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DaFormer.Model;
+using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Runtime;
 using DaFormer.Training.Optim;
 using TorchSharp;
@@ -11,7 +12,8 @@ namespace DaFormer.Training.Bench;
 public sealed record ModelBenchResult(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string Device, int Threads,
     long Parameters, double? ForwardMs, double? TrainStepMs, double? InferMs, string? InferSize,
-    double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb, string Allocator);
+    double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb, string Allocator,
+    string Precision = "fp32");
 
 /// Times the network the way the issue defines the comparison with the original: a training step
 /// (forward in train mode, the original's loss, backward, AdamW step with the DAFormer parameter
@@ -19,36 +21,48 @@ public sealed record ModelBenchResult(
 /// inference of one W×H image. The first iteration warms up and is not timed.
 public static class ModelBenchmark
 {
-    public static ModelBenchResult Run(SegmentorSpec spec, int crop, int batch, int iters, Device device, (int W, int H)? infer, bool train = true)
+    /// With bf16/fp16 the network is prepared for low-precision inference (LowPrecisionInference) and
+    /// the training step is left out (low-precision training is not built yet): forward and inference only.
+    public static ModelBenchResult Run(SegmentorSpec spec, int crop, int batch, int iters, Device device, (int W, int H)? infer, bool train = true,
+                                       Precision precision = Precision.Fp32)
     {
+        Precisions.EnsureSupported(precision, device);
         ProcessMemory.TryResetPeak();
         manual_seed(0);
         using var model = Architectures.Build(spec);
         model.to(device);
         var parameters = model.parameters().Sum(p => p.numel());
+        if (precision != Precision.Fp32)
+        {
+            model.eval();
+            LowPrecisionInference.Prepare(model, precision, device);
+        }
         double? trainMs = null, fwdMs = null, inferMs = null;
-        if (train)
+        using var img = train ? randn(batch, 3, crop, crop, device: device) : null;
+        if (train && precision == Precision.Fp32)
         {
             var groups = ParameterGroups.Build(model.named_parameters().Select(p => (p.name, p.parameter)));
             using var opt = ParameterGroups.CreateAdamW(groups);
-            using var img = randn(batch, 3, crop, crop, device: device);
             using var label = randint(0, spec.NumClasses, [batch, 1, crop, crop], dtype: ScalarType.Int64, device: device);
             model.train();
             trainMs = Time(iters, () =>
             {
                 using var scope = NewDisposeScope();
                 opt.zero_grad();
-                var loss = Segmentor.Loss(model.DecodeLogits(model.ExtractFeatures(img)), label);
+                var loss = Segmentor.Loss(model.DecodeLogits(model.ExtractFeatures(img!)), label);
                 loss.backward();
                 opt.step();
                 Sync(device);
             });
+        }
+        if (train)
+        {
             model.eval();
             fwdMs = Time(iters, () =>
             {
                 using var scope = NewDisposeScope();
                 using var _ = no_grad();
-                model.DecodeLogits(model.ExtractFeatures(img));
+                model.DecodeLogits(model.ExtractFeatures(img!));
                 Sync(device);
             });
         }
@@ -71,7 +85,7 @@ public static class ModelBenchmark
             flops is { } f ? Math.Round(f / 1e9, 1) : null,
             flops is { } f2 && trainMs is { } t ? Math.Round(3 * f2 * batch / (t / 1000) / 1e9, 1) : null,
             inferFlops is { } fi && inferMs is { } ti ? Math.Round(fi / (ti / 1000) / 1e9, 1) : null,
-            Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator());
+            Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator(), precision.Name());
     }
 
     /// Mean milliseconds of `iters` timed runs after one warm-up run.

@@ -43,6 +43,9 @@ public sealed record RuntimeConfig
     public int KeepCheckpoints { get; init; } = 1;
     /// <summary>Log losses, learning rates and timings every N iterations.</summary>
     public int LogInterval { get; init; } = 50;
+    /// <summary>The dtype the network computes in (<c>fp32</c>, <c>bf16</c>, <c>fp16</c> on CUDA). It changes the numbers a
+    /// run produces, so it is part of the config and its hash. Only fp32 trains today.</summary>
+    public DaFormer.Model.Runtime.Precision Precision { get; init; } = DaFormer.Model.Runtime.Precision.Fp32;
     /// <summary>DACS debug image grids every N iterations (<c>debug_img_interval</c>).</summary>
     public int DebugImageInterval { get; init; } = 1000;
     /// <summary>Inference during evaluation: whole image (DAFormer) or sliding window.</summary>

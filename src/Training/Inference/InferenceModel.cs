@@ -1,6 +1,8 @@
 using DaFormer.Model;
 using DaFormer.Model.Checkpoints;
 using DaFormer.Model.Segmentors;
+using DaFormer.Model.LowPrecision;
+using DaFormer.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,10 +10,13 @@ namespace DaFormer.Training.Inference;
 
 /// The model to test or demo: built from the config's architecture and loaded strictly (a mismatch
 /// names the architecture the file does fit), or — without a config — inferred from the file.
+/// With bf16/fp16 the loaded network is prepared for low-precision inference (LowPrecisionInference).
 public static class InferenceModel
 {
-    public static SegmentorBase Load(InferenceSetup setup, string checkpoint, WhichWeights which, Device device)
+    public static SegmentorBase Load(InferenceSetup setup, string checkpoint, WhichWeights which, Device device,
+                                     Precision precision = Precision.Fp32)
     {
+        Precisions.EnsureSupported(precision, device);
         SegmentorBase model;
         if (setup.Model is { } spec)
         {
@@ -22,6 +27,12 @@ public static class InferenceModel
         else model = SegmentorLoading.Build(checkpoint, which);
         model.to(device);
         model.eval();
+        if (model is Segmentor plain) LowPrecisionInference.Prepare(plain, precision, device);
+        else if (precision != Precision.Fp32)
+        {
+            model.Dispose();
+            throw new DaFormerError($"{checkpoint}: --precision {precision.ToString().ToLowerInvariant()} is not available for HRDA models yet; use --precision fp32.");
+        }
         return model;
     }
 }

@@ -24,6 +24,7 @@ public static class Trainer
     public static RunOutcome Run(RunConfig config, RunRequest request)
     {
         var device = TorchRuntime.Resolve(request.Device);
+        TrainingPrecision.EnsureTrainable(config.Runtime.Precision, device);
         var configJson = ConfigJson.Serialize(config);
         var observer = request.Observer ?? NullObserver.Instance;
         var (runDir, runLock, changes) = ClaimRunDirectory(config, request, configJson);

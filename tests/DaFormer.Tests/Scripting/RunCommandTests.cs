@@ -48,7 +48,7 @@ public class RunCommandTests
             ["schedule.maxIters"] = "40000", ["schedule.power"] = "1", ["schedule.minLr"] = "0",
             ["schedule.warmup.iters"] = "1500", ["schedule.warmup.ratio"] = "1E-06",
             ["runtime.seed"] = "0", ["runtime.evalInterval"] = "4000",
-            ["runtime.checkpointInterval"] = "40000", ["runtime.keepCheckpoints"] = "1", ["runtime.logInterval"] = "50",
+            ["runtime.checkpointInterval"] = "40000", ["runtime.keepCheckpoints"] = "1", ["runtime.logInterval"] = "50", ["runtime.precision"] = "fp32",
             ["runtime.debugImageInterval"] = "1000",
             ["runtime.test.mode"] = "whole", ["runtime.test.crop"] = "null", ["runtime.test.stride"] = "null",
             ["name"] = "gta2cs_dacs_a999_fdthings_rcs001_cpl_daformer_sepaspp_mitb5_poly10warm_s0",
