@@ -15,6 +15,7 @@ public class FastLinearTests
     [InlineData(new long[] { 1, 1, 9 }, 1, true)]
     [InlineData(new long[] { 12, 12, 160 }, 640, true)]  // HRDA: 12 sliding windows at MiT-b0 stage 3 (the old conv path was off by 12 %)
     [InlineData(new long[] { 2, 4096, 128 }, 512, true)] // MiT-b5 stage-2 MLP at 2×512² (the old conv path was off by 6.7 %)
+    [InlineData(new long[] { 2, 80, 160 }, 640, true)]   // MiT-b0 stage-3 fc1: oneDNN brgconv_1x1 got channels 624-639 wrong
     public void Matches_a_float64_linear_in_values_and_gradients(long[] inputShape, long outFeatures, bool withBias)
     {
         manual_seed(7);
