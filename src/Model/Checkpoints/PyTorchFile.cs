@@ -34,7 +34,7 @@ public static class PyTorchFile
         }
         catch (Exception e) when (e is not DaFormerError)
         {
-            throw new DaFormerError($"{path}: the PyTorch checkpoint is corrupt or uses an unsupported construct ({e.GetType().Name}: {First(e.Message)}). " +
+            throw new DaFormerError($"{path}: the PyTorch checkpoint is corrupt or uses an unsupported construct ({First(e.Message)}). " +
                                     "Re-download it, or re-save it in PyTorch as a plain dict of tensors.", e);
         }
     }
