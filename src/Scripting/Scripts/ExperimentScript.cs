@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using DaFormer.Model;
 using DaFormer.Training.Config;
+using DaFormer.Training.ScriptSupport;
 
 namespace DaFormer.Cli.Scripts;
 
@@ -28,7 +29,23 @@ public sealed record LoadedScript(string Path, IReadOnlyList<RunConfig> Configs,
 /// sequence of them (`return Gta2Cs;`, `return from t in … select …;`).
 public static class ExperimentScript
 {
-    public static LoadedScript Load(string path)
+    /// How long a script may take to evaluate (it only builds configs; an endless loop is stopped).
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    /// Environment variable for the time limit in seconds (`--script-timeout` overrides it).
+    public const string TimeoutVariable = "DAFORMER_SCRIPT_TIMEOUT";
+
+    /// The limit from $DAFORMER_SCRIPT_TIMEOUT, else <see cref="DefaultTimeout"/>.
+    public static TimeSpan ConfiguredTimeout =>
+        Environment.GetEnvironmentVariable(TimeoutVariable) is { Length: > 0 } v
+        && double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : DefaultTimeout;
+
+    // Script evaluation gets its own thread: a bounded, known stack for the recursion guard and a
+    // thread the caller can stop waiting for.
+    const int EvaluationStackBytes = 1024 * 1024;
+
+    public static LoadedScript Load(string path, TimeSpan? timeout = null)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath)) throw new DaFormerError($"{path}: script not found");
@@ -47,13 +64,34 @@ public static class ExperimentScript
         }
         // Main script first, then the #load-ed files.
         sources = sources.OrderBy(s => s == fullPath ? 0 : 1).ToList();
-        var value = Evaluate(ScriptCache.Load(dll), typeName, sources, path);
+        var value = EvaluateLimited(ScriptCache.Load(dll), typeName, sources, path, timeout ?? ConfiguredTimeout);
         return new LoadedScript(fullPath, ToConfigs(value, path), sources);
     }
 
     // Separate method so Roslyn is JIT-ed and loaded only on a cache miss.
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     static ScriptCompiler.Compiled Compile(string fullPath, string text) => ScriptCompiler.Compile(fullPath, text);
+
+    /// Evaluates on a dedicated thread under <see cref="ScriptGuard"/>'s limits. The guard stops loops
+    /// and recursion in script code; should the time run out inside library code the guard cannot
+    /// reach, the caller stops waiting (the thread is a background thread and ends with the process).
+    static object? EvaluateLimited(Assembly assembly, string typeName, IReadOnlyList<string> sources, string path, TimeSpan timeout)
+    {
+        object? value = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            using var _ = ScriptGuard.Limit(timeout);
+            try { value = Evaluate(assembly, typeName, sources, path); }
+            catch (Exception e) { failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        }, EvaluationStackBytes) { IsBackground = true, Name = "daformer-script" };
+        thread.Start();
+        if (!thread.Join(timeout + TimeSpan.FromSeconds(5)))
+            throw new DaFormerError($"{path}: the script was still running after the {timeout.TotalSeconds:0.###} s time limit (an endless loop?); " +
+                                    "evaluation was abandoned. Raise the limit with --script-timeout SECONDS if the script is genuinely slow.");
+        failure?.Throw();
+        return value;
+    }
 
     static object? Evaluate(Assembly assembly, string typeName, IReadOnlyList<string> sources, string path)
     {
@@ -81,6 +119,11 @@ public static class ExperimentScript
     /// frame that lies in the script or one of its #load-ed files.
     static string DescribeScriptException(Exception e, IReadOnlyList<string> sources, string path)
     {
+        if (e is ScriptLimitError limit)
+        {
+            var at = limit.File is { } f && limit.Line > 0 && sources.Contains(f) ? $"{ScriptPaths.Display(f)}({limit.Line})" : path;
+            return $"{at}: {limit.Message}";
+        }
         var set = new HashSet<string>(sources);
         var frame = new StackTrace(e, fNeedFileInfo: true).GetFrames()
             .FirstOrDefault(f => f.GetFileName() is { } file && set.Contains(file));

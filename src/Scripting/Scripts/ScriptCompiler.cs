@@ -3,6 +3,8 @@ using System.Text;
 using DaFormer.Model;
 using DaFormer.Training.Config;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Scripting;
@@ -21,7 +23,7 @@ static class ScriptCompiler
     static IEnumerable<Type> ReferencedTypes =>
     [
         typeof(object), typeof(Enumerable), typeof(List<>), typeof(ImmutableArray), typeof(Console),
-        typeof(RunConfig), typeof(DaFormerError),
+        typeof(RunConfig), typeof(DaFormerError), typeof(DaFormer.Training.ScriptSupport.ScriptGuard),
     ];
 
     public static Compiled Compile(string fullPath, string text)
@@ -35,32 +37,48 @@ static class ScriptCompiler
         var host = new[] { typeof(RunConfig).Assembly, typeof(DaFormerError).Assembly }
             .ToDictionary(a => Path.GetFileName(a.Location), a => MetadataReference.CreateFromFile(a.Location), StringComparer.OrdinalIgnoreCase);
 
+        var fileResolver = new SourceFileResolver(ImmutableArray<string>.Empty, baseDir);
         var options = ScriptOptions.Default
             .WithFilePath(fullPath)
             .WithReferences(references)
             .WithImports(Array.Empty<string>())
             .WithMetadataResolver(new HostReferenceResolver(host, baseDir))
-            .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, baseDir))
             .WithEmitDebugInformation(true)
             .WithFileEncoding(Encoding.UTF8)
             .WithOptimizationLevel(OptimizationLevel.Debug);
 
+        // First the guarded text (endless loops and recursion stop with a message, see ScriptGuard);
+        // should the guard ever break a script that compiles, the script runs unguarded rather than not at all.
+        var parse = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+        var guarded = TryCompile(ScriptGuardRewriter.Rewrite(text, parse), options.WithSourceResolver(new GuardingSourceResolver(fileResolver, parse)));
+        if (guarded.Result is { } ok) return ok;
+        var plain = TryCompile(text, options.WithSourceResolver(fileResolver));
+        return plain.Result ?? throw new DaFormerError(plain.Error!);
+    }
+
+    static (Compiled? Result, string? Error) TryCompile(string text, ScriptOptions options)
+    {
         var script = CSharpScript.Create<object>(text, options);
         var compilation = script.GetCompilation();
         var errors = compilation.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start).ToList();
-        if (errors.Count > 0) throw new DaFormerError(FormatDiagnostics(errors));
+        if (errors.Count > 0) return (null, FormatDiagnostics(errors));
+        if (!compilation.SyntaxTrees.Any(t => t.GetRoot().DescendantNodes().OfType<GlobalStatementSyntax>().Any()))
+            return (null, $"{ScriptPaths.Display(options.FilePath)}: the script has no statements. An experiment script must end by returning a RunConfig " +
+                          "or a sequence of them, e.g. `return Gta2Cs;` or `return from s in new[] { 0, 1 } select Gta2Cs.WithSeed(s);`");
 
         using var pe = new MemoryStream();
         var emit = compilation.Emit(pe, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
         var emitErrors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (!emit.Success) throw new DaFormerError(FormatDiagnostics(emitErrors.Count > 0 ? emitErrors : emit.Diagnostics.ToList()));
+        if (!emit.Success)
+            return (null, emitErrors.Count > 0 ? FormatDiagnostics(emitErrors)
+                : $"{ScriptPaths.Display(options.FilePath)}: the script could not be compiled into a program; it must return a RunConfig or a sequence of them (e.g. `return Gta2Cs;`)");
 
         var entry = compilation.GetEntryPoint(CancellationToken.None)
             ?? throw new InvalidOperationException("the script compilation has no entry point");
         var sources = compilation.SyntaxTrees.Select(t => t.FilePath).Where(p => !string.IsNullOrEmpty(p)).Distinct().ToList();
-        return new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, sources);
+        return (new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, sources), null);
     }
 
     /// `file(line,col): error CSxxxx: message`, then the offending line and a caret — like the compiler.
