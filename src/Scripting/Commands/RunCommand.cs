@@ -158,7 +158,10 @@ public static class RunCommand
         var invalid = 0;
         foreach (var (index, config) in configs)
         {
-            var problems = ConfigValidation.Validate(config, pathExists);
+            var problems = ConfigValidation.Validate(config, pathExists).ToList();
+            // With the file system at hand, also what the run would reject about its data (layouts,
+            // RCS statistics and min_pixels) — so --dry-run passes exactly when the run would start.
+            if (problems.Count == 0 && pathExists is not null) problems.AddRange(DataSetup.Preflight(config));
             if (problems.Count == 0) continue;
             invalid++;
             Console.Error.WriteLine($"config [{index}] {config.Name}:");
