@@ -64,8 +64,8 @@ static class ScriptCompiler
             .OrderBy(d => d.Location.GetMappedLineSpan().Path, StringComparer.Ordinal)
             .ThenBy(d => d.Location.SourceSpan.Start).ToList();
         if (errors.Count > 0) return (null, FormatDiagnostics(errors));
-        if (!compilation.SyntaxTrees.Any(t => t.GetRoot().DescendantNodes().OfType<GlobalStatementSyntax>().Any()))
-            return (null, $"{ScriptPaths.Display(options.FilePath)}: the script has no statements. An experiment script must end by returning a RunConfig " +
+        if (compilation.SyntaxTrees.All(t => t.GetRoot() is CompilationUnitSyntax { Members.Count: 0 }))
+            return (null, $"{ScriptPaths.Display(options.FilePath)}: the script is empty (no code, only comments or directives). An experiment script must end by returning a RunConfig " +
                           "or a sequence of them, e.g. `return Gta2Cs;` or `return from s in new[] { 0, 1 } select Gta2Cs.WithSeed(s);`");
 
         using var pe = new MemoryStream();

@@ -65,8 +65,6 @@ public static class ConfigValidation
         if (d.Workers < 0) Add("Data.Workers", $"{d.Workers} must be ≥ 0");
         if (!(d.CatMaxRatioSource > 0 && d.CatMaxRatioSource <= 1)) Add("Data.CatMaxRatioSource", $"{F(d.CatMaxRatioSource)} is outside (0, 1]");
         if (!(d.CatMaxRatioTarget > 0 && d.CatMaxRatioTarget <= 1)) Add("Data.CatMaxRatioTarget", $"{F(d.CatMaxRatioTarget)} is outside (0, 1]");
-        if (d.Rcs is not null && mode == UdaMode.Dacs && pathExists is not null)
-            RcsStatisticsExist(d.Source, pathExists, Add);
         if (d.Rcs is { } rcs)
         {
             if (!(rcs.Temperature > 0)) Add("Data.Rcs.Temperature", $"{F(rcs.Temperature)} must be > 0 (use double.PositiveInfinity for uniform class sampling)");
@@ -201,18 +199,6 @@ public static class ConfigValidation
         else if (c.IgnoreIndex < c.ClassNames.Count) add($"{path}.Custom.IgnoreIndex", $"{c.IgnoreIndex} is a class ID (classes are 0…{c.ClassNames.Count - 1})");
         if (string.IsNullOrEmpty(c.Name) || !c.Name.All(char.IsAsciiLetterOrDigit))
             add($"{path}.Custom.Name", $"'{c.Name}' must be letters and digits (it becomes part of the run name)");
-    }
-
-    /// RCS reads the statistics the converter wrote into the source root (the synthetic data makes
-    /// its own on first use).
-    static void RcsStatisticsExist(DatasetConfig source, Func<string, bool> pathExists, Action<string, string> add)
-    {
-        if (source.Kind == DatasetKind.Synthetic || string.IsNullOrWhiteSpace(source.Root) || !pathExists(source.Root)) return;
-        var missing = new[] { "sample_class_stats.json", "samples_with_class.json" }
-            .Select(f => Path.Join(source.Root, f)).Where(f => !pathExists(f)).ToList();
-        if (missing.Count > 0)
-            add("Data.Rcs", $"Rare Class Sampling needs the class statistics of Data.Source, but {string.Join(" and ", missing)} do not exist. " +
-                            $"Run `{ConvertCommandFor(source)}` first, or set Data.Rcs = null");
     }
 
     /// The `daformer convert …` command that writes a data set's train-ID labels and RCS statistics.
