@@ -90,20 +90,6 @@ public class TrustFixesTests
     }
 
     [Fact]
-    public void Demo_auto_ignores_the_originals_python_config_text()
-    {
-        var dir = Paths.NewTempDir("demoauto");
-        // What mmcv stores under meta.config: the Python config source (a dict literal here).
-        var ckpt = TinyCheckpoint(dir, "{'norm_cfg': {'type': 'BN', 'requires_grad': True}, 'model': {'type': 'HRDAEncoderDecoder'}}");
-        var image = Path.Combine(dir, "frame.png");
-        ImageIo.WriteRgb(image, new RgbImage(64, 32, new byte[64 * 32 * 3]));
-        var r = CliHarness.Run("demo", image, "auto", ckpt, "--device", "cpu");
-        Assert.True(r.ExitCode == 0, r.All);
-        Assert.Contains("config: auto; test scale 1024×512", r.Err);
-        Assert.DoesNotContain("warning", r.Err);
-    }
-
-    [Fact]
     public void Bench_data_prints_exactly_one_json_line_on_stdout()
     {
         var r = CliHarness.Run("bench", "data", "--images", "1", "--seconds", "0.1", "--workers", "0", "--batch", "1", "--crop", "64");
