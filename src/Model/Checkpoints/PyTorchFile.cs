@@ -24,7 +24,8 @@ public static class PyTorchFile
             if (head[0] == 0x80 && n >= 2 && head[1] <= 5)
                 throw new DaFormerError(
                     $"{path}: this is a legacy (pre-zip, PyTorch < 1.6) checkpoint, which cannot be read here. Convert it once with " +
-                    "PyTorch: `import torch; torch.save(torch.load('OLD.pth', map_location='cpu'), 'NEW.pth')` (PyTorch ≥ 1.6 writes the zip format), then pass NEW.pth.");
+                    "PyTorch: `import torch; torch.save(torch.load('OLD.pth', map_location='cpu', weights_only=True), 'NEW.pth')` (PyTorch ≥ 1.6 writes the zip format), then pass NEW.pth. " +
+                    "Keep weights_only=True: without it torch.load runs whatever code the file's pickle contains, so never drop it for a file you do not trust.");
             throw new DaFormerError($"{path}: not a PyTorch checkpoint (no zip header). Expected a file written by torch.save (PyTorch ≥ 1.6) " +
                                     "or a .safetensors file; it may be truncated or corrupt — re-download it.");
         }
@@ -34,7 +35,7 @@ public static class PyTorchFile
         }
         catch (Exception e) when (e is not DaFormerError)
         {
-            throw new DaFormerError($"{path}: the PyTorch checkpoint is corrupt or uses an unsupported construct ({e.GetType().Name}: {First(e.Message)}). " +
+            throw new DaFormerError($"{path}: the PyTorch checkpoint is corrupt or uses an unsupported construct ({First(e.Message)}). " +
                                     "Re-download it, or re-save it in PyTorch as a plain dict of tensors.", e);
         }
     }

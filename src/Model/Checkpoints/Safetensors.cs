@@ -24,36 +24,29 @@ public static class Safetensors
 
     public static Dictionary<string, Tensor> Load(string path, out Dictionary<string, string> metadata)
     {
+        if (Directory.Exists(path)) throw new DaFormerError($"{path}: is a directory; expected a .safetensors file.");
         if (!File.Exists(path)) throw new DaFormerError($"{path}: file not found.");
         var bytes = File.ReadAllBytes(path);
-        metadata = new();
-        if (bytes.Length < 8) throw Corrupt(path, "shorter than the 8-byte header length");
+        if (bytes.Length < 8) throw Corrupt(path, $"the file has {bytes.Length} bytes, shorter than the 8-byte header length");
         var n = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
         if (n > (ulong)bytes.Length - 8) throw Corrupt(path, $"header length {n} exceeds the file size {bytes.Length}");
-        JsonObject header;
-        try { header = JsonNode.Parse(Encoding.UTF8.GetString(bytes, 8, (int)n))!.AsObject(); }
-        catch (JsonException e) { throw Corrupt(path, "header is not valid JSON: " + e.Message); }
-        var dataStart = 8 + (long)n;
+        var dataStart = 8 + (int)n;
+        var (entries, meta) = SafetensorsHeader.Parse(path, bytes.AsSpan(8, (int)n), bytes.Length - dataStart);
+        metadata = meta;
         var result = new Dictionary<string, Tensor>();
-        foreach (var (name, node) in header)
+        try
         {
-            if (name == "__metadata__")
+            foreach (var e in entries)
             {
-                foreach (var (k, v) in node!.AsObject()) metadata[k] = v?.ToString() ?? "";
-                continue;
+                var t = empty(e.Shape, DTypes[e.DType]);
+                result[e.Name] = t;
+                bytes.AsSpan(dataStart + (int)e.Begin, (int)(e.End - e.Begin)).CopyTo(t.bytes);
             }
-            var dtypeName = node!["dtype"]!.GetValue<string>();
-            if (!DTypes.TryGetValue(dtypeName, out var dtype)) throw Corrupt(path, $"tensor '{name}' has unsupported dtype {dtypeName}");
-            var shape = node["shape"]!.AsArray().Select(x => x!.GetValue<long>()).ToArray();
-            var offsets = node["data_offsets"]!.AsArray().Select(x => x!.GetValue<long>()).ToArray();
-            var begin = dataStart + offsets[0];
-            var end = dataStart + offsets[1];
-            if (end > bytes.Length || begin > end) throw Corrupt(path, $"tensor '{name}' data lies outside the file");
-            var t = empty(shape, dtype);
-            var span = bytes.AsSpan((int)begin, (int)(end - begin));
-            if (span.Length != t.NumberOfElements * t.ElementSize) throw Corrupt(path, $"tensor '{name}' has {span.Length} bytes for shape [{string.Join(",", shape)}]");
-            span.CopyTo(t.bytes);
-            result[name] = t;
+        }
+        catch
+        {
+            foreach (var t in result.Values) t.Dispose();
+            throw;
         }
         return result;
     }
@@ -86,20 +79,26 @@ public static class Safetensors
         }
         var json = Encoding.UTF8.GetBytes(header.ToJsonString());
         var padded = (json.Length + 7) / 8 * 8;
-        var tmp = path + ".tmp";
+        var tmp = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        using (var f = File.Create(tmp))
+        try
         {
-            Span<byte> len = stackalloc byte[8];
-            BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
-            f.Write(len);
-            f.Write(json);
-            for (var i = json.Length; i < padded; i++) f.WriteByte((byte)' ');
-            foreach (var b in blobs) f.Write(b);
+            using (var f = File.Create(tmp))
+            {
+                Span<byte> len = stackalloc byte[8];
+                BinaryPrimitives.WriteUInt64LittleEndian(len, (ulong)padded);
+                f.Write(len);
+                f.Write(json);
+                for (var i = json.Length; i < padded; i++) f.WriteByte((byte)' ');
+                foreach (var b in blobs) f.Write(b);
+            }
+            File.Move(tmp, path, overwrite: true);
         }
-        File.Move(tmp, path, overwrite: true);
+        finally
+        {
+            if (File.Exists(tmp)) File.Delete(tmp);
+        }
     }
 
-    static DaFormerError Corrupt(string path, string what) =>
-        new($"{path}: not a valid safetensors file ({what}). Expected an 8-byte header length, a JSON header and raw tensor data.");
+    static DaFormerError Corrupt(string path, string what) => SafetensorsHeader.Corrupt(path, what);
 }

@@ -61,18 +61,31 @@ public static class BenchDataCommand
                 var cpuMsPerPair = (Process.GetCurrentProcess().TotalProcessorTime - cpu0).TotalMilliseconds / Math.Max(1, batches * b);
                 var idleEstimate = 1000.0 * Math.Min(w == 0 ? 1 : w, Environment.ProcessorCount) / cpuMsPerPair;
                 string F(double v) => v.ToString("F1", CultureInfo.InvariantCulture);
-                Ui.Table("single-thread stage times per source sample (ms)", ["stage", "ms"], stages.Select(s => (IReadOnlyList<string>)[s.Stage, F(s.Ms)]));
-                Ui.Table($"loader throughput ({w} workers, batch {b}, crop {cropSize}, target {targetKind}, {Environment.ProcessorCount} cores)",
+                // stdout: the one JSON line the other benchmarks print (README "Performance"); the
+                // human-readable tables and summary go to stderr so `> result.jsonl` stays parseable.
+                Console.Error.Write(Ui.PlainTable("single-thread stage times per source sample (ms)", ["stage", "ms"],
+                    stages.Select(s => (IReadOnlyList<string>)[s.Stage, F(s.Ms)]).ToList()));
+                var waitPerBatch = (loader.DataWaitMs - wait0) / Math.Max(1, batches);
+                Console.Error.Write(Ui.PlainTable($"loader throughput ({w} workers, batch {b}, crop {cropSize}, target {targetKind}, {Environment.ProcessorCount} cores)",
                     ["metric", "value"],
                     [
                         ["pairs/s", F(pairs)],
                         ["batches", batches.ToString(CultureInfo.InvariantCulture)],
-                        ["ms waited per batch", F((loader.DataWaitMs - wait0) / Math.Max(1, batches))],
+                        ["ms waited per batch", F(waitPerBatch)],
                         ["CPU ms per pair", F(cpuMsPerPair)],
                         ["pairs/s on idle cores (est.)", F(idleEstimate)],
-                    ]);
-                Console.WriteLine($"data: {pairs.ToString("F2", CultureInfo.InvariantCulture)} pairs/s measured, ≈ {idleEstimate.ToString("F1", CultureInfo.InvariantCulture)} pairs/s " +
+                    ]));
+                Console.Error.WriteLine($"data: {pairs.ToString("F2", CultureInfo.InvariantCulture)} pairs/s measured, ≈ {idleEstimate.ToString("F1", CultureInfo.InvariantCulture)} pairs/s " +
                                   $"from CPU time on {Math.Min(w == 0 ? 1 : w, Environment.ProcessorCount)} idle core(s) (a busy machine lowers the measured rate)");
+                var line = new Dictionary<string, object>
+                {
+                    ["benchmark"] = "data", ["workers"] = w, ["batch"] = b, ["crop"] = cropSize, ["target"] = targetKind,
+                    ["cores"] = Environment.ProcessorCount, ["seconds"] = Math.Round(elapsed, 3), ["batches"] = batches,
+                    ["pairs_per_s"] = Math.Round(pairs, 3), ["wait_ms_per_batch"] = Math.Round(waitPerBatch, 2),
+                    ["cpu_ms_per_pair"] = Math.Round(cpuMsPerPair, 2), ["idle_pairs_per_s_estimate"] = Math.Round(idleEstimate, 2),
+                    ["stage_ms"] = stages.ToDictionary(s => s.Stage, s => Math.Round(s.Ms, 2)),
+                };
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(line));
                 return 0;
             }
             finally

@@ -45,20 +45,35 @@ public static class CheckpointCommand
     static Command Export()
     {
         var file = new Argument<string>("CHECKPOINT") { Description = "checkpoint file" };
-        var to = new Option<string>("--to") { Description = "output .safetensors file", Required = true };
+        var to = new Option<string>("--to") { Description = "output file: .safetensors, or .pth/.pt (PyTorch zip format, readable by torch.load)", Required = true };
         var teacher = new Option<bool>("--teacher") { Description = "export the EMA teacher instead of the student" };
-        var cmd = new Command("export", "Write the student (or --teacher) weights as a plain segmentor state dict in safetensors format.");
+        var cmd = new Command("export", "Write the student (or --teacher) weights as a plain segmentor state dict, in the format the --to extension names " +
+                                        "(.safetensors; .pth/.pt = torch.save zip format as {'meta': …, 'state_dict': …}, mmseg's checkpoint layout).");
         cmd.Arguments.Add(file); cmd.Options.Add(to); cmd.Options.Add(teacher);
         cmd.SetAction(parse => Guard.Run(() =>
         {
+            var output = parse.GetValue(to)!;
+            // The format follows the extension, checked before the (possibly large) checkpoint is read.
+            var ext = Path.GetExtension(output).ToLowerInvariant();
+            if (ext is not (".safetensors" or ".pth" or ".pt"))
+                throw new DaFormerError($"--to {output}: unknown output format '{(ext.Length > 0 ? ext : "(no extension)")}'; expected a file name ending in " +
+                                        ".safetensors or .pth/.pt (PyTorch, readable by torch.load).");
             using var c = CheckpointReader.Read(parse.GetValue(file)!);
             var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
             var weights = WeightSelection.SegmentorWeights(c, which);
-            var output = parse.GetValue(to)!;
             var meta = new Dictionary<string, string> { ["source"] = Path.GetFileName(c.Path), ["weights"] = which.ToString().ToLowerInvariant() };
-            if (c.Iteration is { } it) meta["iteration"] = it.ToString();
-            Safetensors.Save(output, weights.OrderBy(kv => kv.Key, StringComparer.Ordinal), meta);
-            Console.WriteLine($"wrote {weights.Count} tensors ({which.ToString().ToLowerInvariant()}) to {output}");
+            if (c.Iteration is { } it) meta["iteration"] = it.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var ordered = weights.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+            if (ext == ".safetensors") Safetensors.Save(output, ordered, meta);
+            else
+            {
+                var stateDict = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+                foreach (var (k, v) in ordered) stateDict[k] = v;
+                var metaDict = new System.Collections.Specialized.OrderedDictionary(StringComparer.Ordinal);
+                foreach (var (k, v) in meta) metaDict[k] = v;
+                PyTorchFile.Write(output, new System.Collections.Specialized.OrderedDictionary { ["meta"] = metaDict, ["state_dict"] = stateDict });
+            }
+            Console.WriteLine($"wrote {weights.Count} tensors ({which.ToString().ToLowerInvariant()}) to {output} ({(ext == ".safetensors" ? "safetensors" : "PyTorch zip")})");
             return 0;
         }));
         return cmd;

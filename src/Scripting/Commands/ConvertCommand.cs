@@ -14,9 +14,10 @@ public static class ConvertCommand
 {
     public static Command Build()
     {
-        var cmd = new Command("convert", "Convert raw GTA5 / SYNTHIA / Cityscapes labels to train IDs and write the RCS class statistics.");
+        var cmd = new Command("convert", "Convert raw GTA5 / SYNTHIA / Cityscapes labels to train IDs and write the RCS class statistics (custom: statistics only).");
         cmd.Subcommands.Add(Sub("gta", "GTA5: ROOT/labels/<n>.png (palette label IDs) → <n>_labelTrainIds.png", GtaConverter.Run));
         cmd.Subcommands.Add(Sub("synthia", "SYNTHIA RAND-CITYSCAPES: ROOT/GT/LABELS/<n>.png (16-bit IDs) → <n>_labelTrainIds.png", SynthiaConverter.Run));
+        cmd.Subcommands.Add(Custom());
         cmd.Subcommands.Add(Sub("cityscapes", "Cityscapes: ROOT/gtFine/<split>/<city>/*_gtFine_labelIds.png → *_gtFine_labelTrainIds.png (stats: train only)", CityscapesConverter.Run));
         return cmd;
     }
@@ -36,6 +37,34 @@ public static class ConvertCommand
             var options = new ConvertOptions(parse.GetValue(nproc), parse.GetValue(outDir));
             var result = Ui.Interactive ? WithProgressBar(name, rootPath, options, convert) : WithProgressLines(rootPath, options, convert);
             PrintSummary(result);
+            return 0;
+        }));
+        return cmd;
+    }
+
+    /// `convert custom ROOT --labels DIR --label-suffix SUF --classes N [--ignore 255]`: the RCS
+    /// statistics of a folder-pair domain whose labels already hold train IDs (checked on the way).
+    static Command Custom()
+    {
+        var root = new Argument<string>("ROOT") { Description = "data set root as you will give it in the config (Data.Source.Root), e.g. data/farm_sim" };
+        var labels = new Option<string>("--labels") { Description = "label folder relative to ROOT (CustomLayout.LabelDir)", DefaultValueFactory = _ => "labels" };
+        var suffix = new Option<string>("--label-suffix") { Description = "label file suffix (CustomLayout.LabelSuffix)", DefaultValueFactory = _ => ".png" };
+        var classes = new Option<int>("--classes") { Description = "number of classes (CustomLayout.ClassNames.Count); label values must be 0…N−1 or the ignore index", Required = true };
+        var ignore = new Option<int>("--ignore") { Description = "ignore index (CustomLayout.IgnoreIndex)", DefaultValueFactory = _ => 255 };
+        var nproc = new Option<int>("--nproc") { Description = "parallel workers (the output does not depend on it)", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outDir = new Option<string?>("--out") { Description = "folder for the statistics JSON files (default: ROOT)" };
+        var cmd = new Command("custom", "Your own folder-pair domain: check its train-ID labels and write the RCS class statistics into ROOT");
+        cmd.Arguments.Add(root);
+        foreach (var o in new Option[] { labels, suffix, classes, ignore, nproc, outDir }) cmd.Options.Add(o);
+        cmd.SetAction(parse => Guard.Run(() =>
+        {
+            var n = parse.GetValue(classes);
+            var options = new ConvertOptions(parse.GetValue(nproc), parse.GetValue(outDir));
+            ConvertResult Convert(string r, ConvertOptions o) =>
+                CustomConverter.Run(r, parse.GetValue(labels)!, parse.GetValue(suffix)!, n, parse.GetValue(ignore), o);
+            var rootPath = parse.GetValue(root)!;
+            var result = Ui.Interactive ? WithProgressBar("custom", rootPath, options, Convert) : WithProgressLines(rootPath, options, Convert);
+            PrintSummary(result, n);
             return 0;
         }));
         return cmd;
@@ -74,10 +103,11 @@ public static class ConvertCommand
         });
     }
 
-    static void PrintSummary(ConvertResult r)
+    static void PrintSummary(ConvertResult r, int numClasses = LabelMaps.NumClasses)
     {
-        var totals = new long[LabelMaps.NumClasses];
-        var images = new int[LabelMaps.NumClasses];
+        string Name(int c) => numClasses == LabelMaps.NumClasses ? LabelMaps.CityscapesClasses[c] : $"class {c}";
+        var totals = new long[numClasses];
+        var images = new int[numClasses];
         foreach (var s in r.Stats)
             foreach (var (c, n) in s.PixelsPerClass)
                 if (c < totals.Length) { totals[c] += n; images[c]++; }
@@ -86,12 +116,14 @@ public static class ConvertCommand
         Ui.Table($"{r.Dataset}: class statistics of {r.Stats.Count} image(s)", ["class", "images", "pixels", "share"],
             Enumerable.Range(0, totals.Length).Select(c => (IReadOnlyList<string>)
             [
-                $"{c} {LabelMaps.CityscapesClasses[c]}", images[c].ToString(inv), totals[c].ToString(inv),
+                $"{c} {Name(c)}", images[c].ToString(inv), totals[c].ToString(inv),
                 (100.0 * totals[c] / all).ToString("0.000", inv) + "%",
             ]));
-        Console.WriteLine($"{r.Dataset}: wrote {r.LabelsWritten} *_labelTrainIds.png label(s) in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s");
+        Console.WriteLine(r.LabelsWritten > 0
+            ? $"{r.Dataset}: wrote {r.LabelsWritten} *_labelTrainIds.png label(s) in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s"
+            : $"{r.Dataset}: checked {r.Stats.Count} label(s) in {r.Elapsed.TotalSeconds.ToString("0.0", inv)} s");
         foreach (var f in r.FilesWritten) Console.WriteLine($"  {f}");
-        var absent = Enumerable.Range(0, totals.Length).Where(c => totals[c] == 0).Select(c => LabelMaps.CityscapesClasses[c]).ToArray();
+        var absent = Enumerable.Range(0, totals.Length).Where(c => totals[c] == 0).Select(Name).ToArray();
         if (r.Stats.Count > 0 && absent.Length > 0)
             Console.WriteLine($"classes never seen (not sampled by RCS): {string.Join(", ", absent)}");
     }

@@ -48,7 +48,10 @@ public static class DemoCommand
                 : outArg ?? (isDir ? Path.Combine(input, "pred") : Path.GetDirectoryName(Path.GetFullPath(input))!);
             PredictionWriter.EnsureWritable(outDir, "--out");
 
-            var setup = config == "auto" ? InferenceSetup.Auto : TestCommand.ReadConfig(config, requireData: false);
+            string? setupWarning = null;
+            var setup = config == "auto" ? InferenceSetup.FromCheckpoint(checkpoint, out setupWarning) : TestCommand.ReadConfig(config, requireData: false);
+            if (setupWarning is not null) Console.Error.WriteLine($"warning: {setupWarning}");
+            Console.Error.WriteLine($"config: {setup.Source}; test scale {setup.Scale.A}×{setup.Scale.B} (keep ratio)");
             var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
             using var model = InferenceModel.Load(setup, checkpoint, which, device, PrecisionOption.Of(parse, precision));

@@ -21,6 +21,11 @@ sealed class ExperimentOptions
         AllowMultipleArgumentsPerToken = false,
     };
     public readonly Option<int?> Seed = new("--seed") { Description = "Override Runtime.Seed of every config", HelpName = "S" };
+    public readonly Option<double?> ScriptTimeout = new("--script-timeout")
+    {
+        Description = $"Stop evaluating the script after this many seconds (default 60, or ${ExperimentScript.TimeoutVariable})",
+        HelpName = "SECONDS",
+    };
     public readonly Option<string?> WorkDir = new("--work-dir") { Description = "Create run directories below DIR (default work_dirs)", HelpName = "DIR" };
 
     public void AddTo(Command cmd)
@@ -30,13 +35,16 @@ sealed class ExperimentOptions
         cmd.Options.Add(Set);
         cmd.Options.Add(Seed);
         cmd.Options.Add(WorkDir);
+        cmd.Options.Add(ScriptTimeout);
     }
 
     /// Loads the script and applies the overrides; returns every config with its index in the
     /// script's sequence (before `--only`).
     public (LoadedScript Script, IReadOnlyList<(int Index, RunConfig Config)> All) Resolve(ParseResult parse)
     {
-        var script = ExperimentScript.Load(parse.GetValue(Script)!);
+        var limit = parse.GetValue(ScriptTimeout);
+        if (limit is { } l && !(l > 0 && double.IsFinite(l))) throw new DaFormerError($"--script-timeout {l}: expected a positive number of seconds.");
+        var script = ExperimentScript.Load(parse.GetValue(Script)!, limit is { } sec ? TimeSpan.FromSeconds(sec) : null);
         var sets = parse.GetValue(Set) ?? [];
         var seed = parse.GetValue(Seed);
         var configs = script.Configs.Select((c, i) =>

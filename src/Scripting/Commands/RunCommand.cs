@@ -80,7 +80,7 @@ public static class RunCommand
                 return 0;
             }
 
-            RequireValid(selected, ConfigValidation.FileSystem);
+            RequireValid(selected, ConfigValidation.FileSystem, withData: parse.GetValue(dryRun));
             var where = new Where(exp.WorkDirRoot(parse), DeviceOf(parse));
             var resumeDir = parse.GetValue(resume);
             if (resumeDir is not null && selected.Count != 1)
@@ -184,12 +184,16 @@ public static class RunCommand
 
     /// Validates every config; prints each problem (with the config's index and name) and refuses to
     /// start anything when one is invalid.
-    static void RequireValid(IReadOnlyList<(int Index, RunConfig Config)> configs, Func<string, bool>? pathExists)
+    static void RequireValid(IReadOnlyList<(int Index, RunConfig Config)> configs, Func<string, bool>? pathExists, bool withData = false)
     {
         var invalid = 0;
         foreach (var (index, config) in configs)
         {
-            var problems = ConfigValidation.Validate(config, pathExists);
+            var problems = ConfigValidation.Validate(config, pathExists).ToList();
+            // A dry run also checks what the run would reject about its data (layouts, RCS statistics
+            // and min_pixels), so it passes only when the run would start; the run itself finds the
+            // same problems per config when it opens the data, without stopping the rest of a sweep.
+            if (problems.Count == 0 && withData && pathExists is not null) problems.AddRange(DataSetup.Preflight(config));
             if (problems.Count == 0) continue;
             invalid++;
             Console.Error.WriteLine($"config [{index}] {config.Name}:");

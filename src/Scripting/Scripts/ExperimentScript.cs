@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using DaFormer.Model;
 using DaFormer.Training.Config;
+using DaFormer.Training.ScriptSupport;
 
 namespace DaFormer.Cli.Scripts;
 
@@ -28,27 +29,44 @@ public sealed record LoadedScript(string Path, IReadOnlyList<RunConfig> Configs,
 /// sequence of them (`return Gta2Cs;`, `return from t in … select …;`).
 public static class ExperimentScript
 {
-    public static LoadedScript Load(string path)
+    /// How long a script may take to evaluate (it only builds configs; an endless loop is stopped).
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    /// Environment variable for the time limit in seconds (`--script-timeout` overrides it).
+    public const string TimeoutVariable = "DAFORMER_SCRIPT_TIMEOUT";
+
+    /// The limit from $DAFORMER_SCRIPT_TIMEOUT, else <see cref="DefaultTimeout"/>.
+    public static TimeSpan ConfiguredTimeout =>
+        Environment.GetEnvironmentVariable(TimeoutVariable) is { Length: > 0 } v
+        && double.TryParse(v, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : DefaultTimeout;
+
+    // Script evaluation gets its own thread: a bounded, known stack for the recursion guard and a
+    // thread the caller can stop waiting for.
+    const int EvaluationStackBytes = 1024 * 1024;
+
+    public static LoadedScript Load(string path, TimeSpan? timeout = null)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
         if (!File.Exists(fullPath)) throw new DaFormerError($"{path}: script not found");
         var text = File.ReadAllText(fullPath);
         var key = ScriptCache.Key(fullPath, text);
 
-        object? value;
+        Func<Task<object>> run;
         IReadOnlyList<string> sources;
         if (ScriptCache.TryGet(key) is { } hit)
         {
             sources = MainFirst(hit.Sources, fullPath);
-            value = Evaluate(() => CachedEntryPoint(ScriptCache.Load(hit.DllPath), hit.TypeName, hit.EntryPointName)(), sources, path);
+            run = () => CachedEntryPoint(ScriptCache.Load(hit.DllPath), hit.TypeName, hit.EntryPointName)();
         }
         else
         {
             var compiled = Compile(fullPath, text);
             ScriptCache.Store(key, compiled);
             sources = MainFirst(compiled.SourceFiles, fullPath);
-            value = Evaluate(() => compiled.Runner!(), sources, path);
+            run = () => compiled.Runner!();
         }
+        var value = EvaluateLimited(run, sources, path, timeout ?? ConfiguredTimeout);
         return new LoadedScript(fullPath, ToConfigs(value, path), sources);
     }
 
@@ -72,6 +90,27 @@ public static class ExperimentScript
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     static ScriptCompiler.Compiled Compile(string fullPath, string text) => ScriptCompiler.Compile(fullPath, text);
 
+    /// Evaluates on a dedicated thread under <see cref="ScriptGuard"/>'s limits. The guard stops loops
+    /// and recursion in script code; should the time run out inside library code the guard cannot
+    /// reach, the caller stops waiting (the thread is a background thread and ends with the process).
+    static object? EvaluateLimited(Func<Task<object>> run, IReadOnlyList<string> sources, string path, TimeSpan timeout)
+    {
+        object? value = null;
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo? failure = null;
+        var thread = new Thread(() =>
+        {
+            using var _ = ScriptGuard.Limit(timeout);
+            try { value = Evaluate(run, sources, path); }
+            catch (Exception e) { failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e); }
+        }, EvaluationStackBytes) { IsBackground = true, Name = "daformer-script" };
+        thread.Start();
+        if (!thread.Join(timeout + TimeSpan.FromSeconds(5)))
+            throw new DaFormerError($"{path}: the script was still running after the {timeout.TotalSeconds:0.###} s time limit (an endless loop?); " +
+                                    "evaluation was abandoned. Raise the limit with --script-timeout SECONDS if the script is genuinely slow.");
+        failure?.Throw();
+        return value;
+    }
+
     static object? Evaluate(Func<Task<object>> run, IReadOnlyList<string> sources, string path)
     {
         try
@@ -92,6 +131,11 @@ public static class ExperimentScript
     /// frame that lies in the script or one of its #load-ed files.
     static string DescribeScriptException(Exception e, IReadOnlyList<string> sources, string path)
     {
+        if (e is ScriptLimitError limit)
+        {
+            var at = limit.File is { } f && limit.Line > 0 && sources.Contains(f) ? $"{ScriptPaths.Display(f)}({limit.Line})" : path;
+            return $"{at}: {limit.Message}";
+        }
         var set = new HashSet<string>(sources);
         var frame = new StackTrace(e, fNeedFileInfo: true).GetFrames()
             .FirstOrDefault(f => f.GetFileName() is { } file && set.Contains(file));

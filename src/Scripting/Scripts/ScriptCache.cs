@@ -13,7 +13,7 @@ namespace DaFormer.Cli.Scripts;
 /// DAFORMER_SCRIPT_CACHE=off disables it.
 static class ScriptCache
 {
-    const string Format = "daformer-script-cache-v2";
+    const string Format = "daformer-script-cache-v3"; // v3: entry-point names in the manifest; scripts compiled with ScriptGuard calls
 
     public static string? Directory
     {

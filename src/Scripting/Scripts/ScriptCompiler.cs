@@ -3,6 +3,8 @@ using System.Text;
 using DaFormer.Model;
 using DaFormer.Training.Config;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Emit;
 using Microsoft.CodeAnalysis.Scripting;
@@ -24,7 +26,7 @@ public static class ScriptCompiler
     static IEnumerable<Type> ReferencedTypes =>
     [
         typeof(object), typeof(Enumerable), typeof(List<>), typeof(ImmutableArray), typeof(Console),
-        typeof(RunConfig), typeof(DaFormerError),
+        typeof(RunConfig), typeof(DaFormerError), typeof(DaFormer.Training.ScriptSupport.ScriptGuard),
     ];
 
     /// <summary>The references and imports an experiment script compiles with — exactly what `daformer run`
@@ -55,21 +57,39 @@ public static class ScriptCompiler
     public static Compiled Compile(string fullPath, string text)
     {
         var options = Options(fullPath);
+        var fileResolver = new SourceFileResolver(ImmutableArray<string>.Empty, Path.GetDirectoryName(fullPath)!);
+        // First the guarded text (endless loops and recursion stop with a message, see ScriptGuard); its
+        // inserted calls shift columns, so errors are always reported from the unguarded text — exactly
+        // what an editor shows. Should the guard ever break a script that compiles, it runs unguarded.
+        var parse = new CSharpParseOptions(LanguageVersion.Latest, kind: SourceCodeKind.Script);
+        var guarded = TryCompile(ScriptGuardRewriter.Rewrite(text, parse), options.WithSourceResolver(new GuardingSourceResolver(fileResolver, parse)));
+        if (guarded.Result is { } ok) return ok;
+        var plain = TryCompile(text, options.WithSourceResolver(fileResolver));
+        return plain.Result ?? throw new DaFormerError(plain.Error!);
+    }
+
+    static (Compiled? Result, string? Error) TryCompile(string text, ScriptOptions options)
+    {
         var script = CSharpScript.Create<object>(text, options);
         var compilation = script.GetCompilation();
         var errors = Errors(compilation.GetDiagnostics());
-        if (errors.Count > 0) throw new DaFormerError(FormatDiagnostics(errors));
+        if (errors.Count > 0) return (null, FormatDiagnostics(errors));
+        if (compilation.SyntaxTrees.All(t => t.GetRoot() is CompilationUnitSyntax { Members.Count: 0 }))
+            return (null, $"{ScriptPaths.Display(options.FilePath)}: the script is empty (no code, only comments or directives). An experiment script must end by returning a RunConfig " +
+                          "or a sequence of them, e.g. `return Gta2Cs;` or `return from s in new[] { 0, 1 } select Gta2Cs.WithSeed(s);`");
 
         using var pe = new MemoryStream();
         var emit = compilation.Emit(pe, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.Embedded));
         var emitErrors = emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        if (!emit.Success) throw new DaFormerError(FormatDiagnostics(emitErrors.Count > 0 ? emitErrors : emit.Diagnostics.ToList()));
+        if (!emit.Success)
+            return (null, emitErrors.Count > 0 ? FormatDiagnostics(emitErrors)
+                : $"{ScriptPaths.Display(options.FilePath)}: the script could not be compiled into a program; it must return a RunConfig or a sequence of them (e.g. `return Gta2Cs;`)");
 
         var entry = compilation.GetEntryPoint(CancellationToken.None)
             ?? throw new InvalidOperationException("the script compilation has no entry point");
         var sources = compilation.SyntaxTrees.Select(t => t.FilePath).Where(p => !string.IsNullOrEmpty(p)).Distinct().ToList();
         // This process runs the script through the scripting API itself; the emitted bytes are for the cache.
-        return new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, sources, script.CreateDelegate());
+        return (new Compiled(pe.ToArray(), entry.ContainingType.MetadataName, entry.MetadataName, sources, script.CreateDelegate()), null);
     }
 
     /// <summary>The errors of a compilation in the order `daformer run` reports them (file, then position).</summary>

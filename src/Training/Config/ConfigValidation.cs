@@ -107,6 +107,10 @@ public static class ConfigValidation
         }
         NonNegative("Uda.ColorJitter.Strength", u.ColorJitter.Strength);
         InUnit("Uda.ColorJitter.Probability", u.ColorJitter.Probability);
+        if (u.FeatureDistance is not null && mode == UdaMode.Dacs && m.Pretrained is null)
+            Add("Uda.FeatureDistance", "needs ImageNet features, but Model.Pretrained is null: the frozen \"ImageNet\" copy would be a " +
+                                       "randomly initialised network and FD would pull the encoder towards noise. Set Model.Pretrained to the " +
+                                       $"ImageNet weights (e.g. pretrained/{m.Encoder.Name()}.pth, `daformer download-checkpoints`) or set Uda.FeatureDistance = null");
         if (u.FeatureDistance is { } fd)
         {
             Positive("Uda.FeatureDistance.Lambda", fd.Lambda);
@@ -273,7 +277,11 @@ public static class ConfigValidation
     {
         if (!Enum.IsDefined(set.Kind)) { add($"{path}.Kind", $"{set.Kind} is not a data set kind"); return; }
         if (string.IsNullOrWhiteSpace(set.Root)) add($"{path}.Root", "is empty");
-        // The synthetic data is generated on first use (README quickstart), so a missing root is fine.
+        // The synthetic data is generated on first use (README quickstart), so a missing root is fine,
+        // but the run reads the domain from the folder name: anything but source/target is a typo.
+        if (set.Kind == DatasetKind.Synthetic && !string.IsNullOrWhiteSpace(set.Root)
+            && Path.GetFileName(Path.TrimEndingDirectorySeparator(set.Root)) is not ("source" or "target"))
+            add($"{path}.Root", $"{set.Root} is not a synthetic domain folder; expected DIR/source (the game-like source, GTA layout) or DIR/target (the camera-like target, Cityscapes layout), e.g. data/synthetic/source");
         else if (pathExists is not null && set.Kind != DatasetKind.Synthetic && !pathExists(set.Root))
             add($"{path}.Root", $"{set.Root} does not exist ({Hint(set.Kind)})");
         if (Splits.TryGetValue(set.Kind, out var splits) && !splits.Contains(set.Split))
@@ -303,6 +311,15 @@ public static class ConfigValidation
         if (string.IsNullOrEmpty(c.Name) || !c.Name.All(char.IsAsciiLetterOrDigit))
             add($"{path}.Custom.Name", $"'{c.Name}' must be letters and digits (it becomes part of the run name)");
     }
+
+    /// The `daformer convert …` command that writes a data set's train-ID labels and RCS statistics.
+    public static string ConvertCommandFor(DatasetConfig set) => set.Kind switch
+    {
+        DatasetKind.Custom when set.Custom is { } c =>
+            $"daformer convert custom {set.Root} --labels {c.LabelDir} --label-suffix {c.LabelSuffix} --classes {c.ClassNames.Count}" +
+            (c.IgnoreIndex != 255 ? $" --ignore {c.IgnoreIndex}" : ""),
+        _ => $"daformer convert {set.Kind.ToString().ToLowerInvariant()} {set.Root}",
+    };
 
     static string Hint(DatasetKind kind) => kind switch
     {

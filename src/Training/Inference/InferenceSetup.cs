@@ -36,6 +36,36 @@ public sealed record InferenceSetup(
     /// No config: the architecture is inferred from the checkpoint (ArchitectureGuess), 1024×512 whole inference.
     public static InferenceSetup Auto => new(null, null, TestConfig.Whole, false, "auto");
 
+    /// `auto` for a checkpoint file: the run config our trainer stores in the checkpoint's meta
+    /// (`meta.config`, JSON) when it is there — its architecture, validation scale and test mode, so a
+    /// model trained at 256×128 is not run at 1024×512 —, else <see cref="Auto"/>. `warning` says why
+    /// a stored config could not be used.
+    public static InferenceSetup FromCheckpoint(string checkpoint, out string? warning)
+    {
+        warning = null;
+        string? json;
+        using (var contents = DaFormer.Model.Checkpoints.CheckpointReader.Read(checkpoint))
+            json = contents.Meta.TryGetValue("config", out var v) ? v as string : null;
+        // The original's mmcv checkpoints keep their Python config text under the same key: not ours to read.
+        if (json is null || !IsJsonObject(json)) return Auto;
+        try { return FromRunConfig(ConfigJson.Deserialize(json, $"{checkpoint} (meta.config)"), $"{checkpoint} (meta.config)"); }
+        catch (DaFormerError e)
+        {
+            warning = $"{e.Message} — using the architecture the weights fit and the test scale {DefaultScale.Width}×{DefaultScale.Height} instead.";
+            return Auto;
+        }
+    }
+
+    static bool IsJsonObject(string text)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(text);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object;
+        }
+        catch (System.Text.Json.JsonException) { return false; }
+    }
+
     /// Whole or slide inference; `forceSlide` (--slide) uses the config's window or 512×512 with stride 341.
     public InferenceMode Mode(bool forceSlide)
     {

@@ -89,18 +89,60 @@ public static class DataSetup
         var data = cfg.Data;
         var mode = cfg.Uda.Mode;
         var sourceMax = mode == UdaMode.TargetOnly ? data.CatMaxRatioTarget : data.CatMaxRatioSource;
-        RcsSampler? rcs = null;
-        if (mode == UdaMode.Dacs && data.Rcs is { } r)
-        {
-            var sc = opened.SourceConfig;
-            var stats = RcsStatistics.Load(StatsDir(sc), $"daformer convert {sc.Kind.ToString().ToLowerInvariant()} {sc.Root}");
-            rcs = RcsSampler.Create(stats.SampleClassStats.Select(s => s.PixelsPerClass).ToList(), stats.SampleClassStats.Select(s => s.File).ToList(),
-                opened.Source.Samples.Select(s => s.LabelPath!).ToList(), new RcsSettings(r.Temperature, r.MinPixels, r.MinCropRatio));
-        }
+        var rcs = RcsSamplerFor(cfg, opened.SourceConfig, opened.Source);
         var spec = new UdaLoaderSpec(opened.Source, opened.Target,
             Pipeline(opened.SourceConfig, data.Crop, sourceMax), Pipeline(data.Target, data.Crop, data.CatMaxRatioTarget),
             data.BatchSize, seed, Workers: data.Workers, Rcs: rcs, WithTarget: mode == UdaMode.Dacs);
         return new UdaLoader(spec, startBatch);
+    }
+
+    /// The Rare Class Sampler of a DACS run with RCS on (null otherwise), from the statistics the
+    /// converter wrote into the source root. Throws naming the file or min_pixels when it cannot work.
+    static RcsSampler? RcsSamplerFor(RunConfig cfg, DatasetConfig sourceConfig, SegDataset source)
+    {
+        if (cfg.Uda.Mode != UdaMode.Dacs || cfg.Data.Rcs is not { } r) return null;
+        var stats = RcsStatistics.Load(StatsDir(sourceConfig), ConfigValidation.ConvertCommandFor(sourceConfig));
+        return RcsSampler.Create(stats.SampleClassStats.Select(s => s.PixelsPerClass).ToList(), stats.SampleClassStats.Select(s => s.File).ToList(),
+            source.Samples.Select(s => s.LabelPath!).ToList(), new RcsSettings(r.Temperature, r.MinPixels, r.MinCropRatio));
+    }
+
+    /// What the run would reject about its data before the first iteration, found without decoding
+    /// an image or generating anything (what `run --dry-run` adds to the field checks): every data set
+    /// is scanned in its layout and the RCS sampler is built from the statistics (missing or stale
+    /// files, a min_pixels no image reaches). A synthetic data set not generated yet is skipped — the
+    /// run makes it on first use.
+    public static IReadOnlyList<ConfigProblem> Preflight(RunConfig cfg)
+    {
+        var problems = new List<ConfigProblem>();
+        var data = cfg.Data;
+        var mode = cfg.Uda.Mode;
+        SegDataset? TryOpen(string path, DatasetConfig d, bool labels)
+        {
+            if (d.Kind == DatasetKind.Synthetic && !SyntheticExists(d.Root)) return null;
+            try { return Open(d, labels); }
+            catch (DaFormerError e) { problems.Add(new ConfigProblem(path, e.Message)); return null; }
+        }
+        var (sourcePath, sourceConfig) = mode == UdaMode.TargetOnly ? ("Data.Target", data.Target) : ("Data.Source", data.Source);
+        var source = TryOpen(sourcePath, sourceConfig, labels: true);
+        if (mode == UdaMode.Dacs) TryOpen("Data.Target", data.Target, labels: false);
+        TryOpen("Data.Validation", data.Validation, labels: true);
+        if (source is not null)
+        {
+            try { RcsSamplerFor(cfg, sourceConfig, source); }
+            catch (DaFormerError e) { problems.Add(new ConfigProblem("Data.Rcs", e.Message)); }
+        }
+        return problems;
+    }
+
+    // Generated and converted already (else the run does both on first use and there is nothing to scan yet).
+    static bool SyntheticExists(string domainRoot)
+    {
+        var root = Path.GetDirectoryName(Path.GetFullPath(Path.TrimEndingDirectorySeparator(domainRoot)))!;
+        if (!File.Exists(Path.Combine(root, "synth.json"))) return false;
+        return IsSyntheticSource(domainRoot)
+            ? File.Exists(Path.Combine(domainRoot, RcsStatistics.SampleClassStatsFile))
+            : Directory.Exists(Path.Combine(domainRoot, "gtFine"))
+              && Directory.EnumerateFiles(Path.Combine(domainRoot, "gtFine"), "*_labelTrainIds.png", SearchOption.AllDirectories).Any();
     }
 
     /// Where a source's RCS statistics live (the converter writes them into the data set root).

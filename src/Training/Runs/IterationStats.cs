@@ -39,13 +39,18 @@ public static class Progress
     public static string FormatEta(TimeSpan? eta) => eta is not { } e ? "--:--"
         : e.TotalHours >= 1 ? $"{(int)e.TotalHours}h{e.Minutes:D2}m" : $"{e.Minutes:D2}:{e.Seconds:D2}";
 
-    /// e.g. `iter 120/4000  loss 1.234 (decode.loss_seg 0.81, mix.decode.loss_seg 0.42)  lr 5.9e-05  2.1 it/s  ETA 31:12`.
+    /// e.g. `iter 120/4000  loss 1.234 (decode.loss_seg 0.81, mix.decode.loss_seg 0.42)  lr 5.9e-05  2.1 it/s  ETA 31:12`;
+    /// it/s is the ETA's rate (remaining iterations / ETA), the last step's only when there is no ETA.
     public static string Line(IterationStats s, long total, TimeSpan? eta)
     {
         var terms = string.Join(", ", s.Losses.Select(kv => $"{kv.Key} {kv.Value:F4}"));
         var lr = s.LearningRates.Count > 0 ? $"  lr {s.LearningRates[0]:0.##e+00}" : "";
         var conf = s.PseudoConfidence is { } c ? $"  pl {c:F3}" : "";
-        var speed = s.StepMs > 0 ? $"  {1000.0 / s.StepMs:F2} it/s" : "";
+        // The speed the ETA assumes (its mean over the recent iterations), not the last step's: one
+        // step's time jumps with evaluation, checkpoints and data waits, the average does not.
+        var remaining = total - (s.Iteration + 1);
+        var meanMs = eta is { } e && remaining > 0 && e > TimeSpan.Zero ? e.TotalMilliseconds / remaining : s.StepMs;
+        var speed = meanMs > 0 ? $"  {1000.0 / meanMs:F2} it/s" : "";
         return $"iter {s.Iteration + 1}/{total}  loss {s.Total:F4} ({terms}){lr}{conf}{speed}  ETA {FormatEta(eta)}";
     }
 

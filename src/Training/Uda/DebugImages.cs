@@ -25,12 +25,21 @@ public static class DebugImages
         }
     }
 
+    /// Height of the title strip above the panels (a 5×7 glyph with a 2-pixel margin).
+    public const int TitleHeight = TinyFont.GlyphHeight + 4;
+
+    /// Writes the grid: a title strip naming each column, then one row per sample. Every panel is
+    /// scaled to the crop size (nearest neighbour, so label colours stay palette colours) — the
+    /// student's prediction comes at the decoder's 1/4 resolution.
     public static void Write(string path, Panels p, IReadOnlyList<double> mean, IReadOnlyList<double> std)
     {
         var b = (int)p.Images[0].Image.shape[0];
         int h = (int)p.Images[0].Image.shape[2], w = (int)p.Images[0].Image.shape[3];
-        var cols = p.Images.Count + p.Labels.Count;
-        using var grid = new Image<Rgb24>(cols * (w + 2), b * (h + 2), new Rgb24(255, 255, 255));
+        var titles = p.Images.Select(x => x.Title).Concat(p.Labels.Select(x => x.Title)).ToList();
+        var cols = titles.Count;
+        using var grid = new Image<Rgb24>(cols * (w + 2), TitleHeight + b * (h + 2), new Rgb24(255, 255, 255));
+        using (var strip = TitleStrip(titles, grid.Width, w))
+            grid.Mutate(g => g.DrawImage(strip, new Point(0, 0), 1f));
         for (var row = 0; row < b; row++)
         {
             var col = 0;
@@ -40,10 +49,20 @@ public static class DebugImages
         ImageIo.SaveAtomic(path, s => grid.SaveAsPng(s));
     }
 
+    static Image<Rgb24> TitleStrip(IReadOnlyList<string> titles, int width, int cell)
+    {
+        var px = new byte[width * TitleHeight * 3];
+        Array.Fill(px, (byte)255);
+        for (var c = 0; c < titles.Count; c++)
+            TinyFont.Draw(px, width, TitleHeight, titles[c], c * (cell + 2) + 1, 2, cell, (0, 0, 0));
+        return Image.LoadPixelData<Rgb24>(px, width, TitleHeight);
+    }
+
     static void Paste(Image<Rgb24> grid, RgbImage tile, int col, int row, int w, int h)
     {
         using var img = Image.LoadPixelData<Rgb24>(tile.Pixels, tile.Width, tile.Height);
-        grid.Mutate(g => g.DrawImage(img, new Point(col * (w + 2), row * (h + 2)), 1f));
+        if (tile.Width != w || tile.Height != h) img.Mutate(x => x.Resize(w, h, KnownResamplers.NearestNeighbor));
+        grid.Mutate(g => g.DrawImage(img, new Point(col * (w + 2), TitleHeight + row * (h + 2)), 1f));
     }
 
     /// De-normalises one (3,H,W) image to bytes.

@@ -117,7 +117,7 @@ public static class LabelConversion
     /// Decodes with ImageSharp, turning its decoder exceptions into an error naming the file.
     public static T Decode<T>(string path, Func<T> decode)
     {
-        if (!File.Exists(path)) throw new DaFormerError($"{path}: file not found.");
+        ImageIo.Header(path);
         try { return decode(); }
         catch (Exception e) when (e is ImageFormatException or NotSupportedException or InvalidDataException or EndOfStreamException or IndexOutOfRangeException or ArgumentException)
         {

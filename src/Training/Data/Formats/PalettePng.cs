@@ -49,6 +49,8 @@ public static class PalettePng
             pos += 12 + len;
             if (type == "IEND") break;
         }
+        if (width == 0 && height == 0) throw new InvalidDataException("no IHDR chunk");
+        ImageIo.CheckBudget(path, width, height);
         if (colorType is not (0 or 3))
             throw new DaFormerError($"{path}: PNG colour type {colorType} is not an indexed (3) or grey (0) label image.");
         if (depth is not (1 or 2 or 4 or 8)) throw new DaFormerError($"{path}: PNG bit depth {depth} is not supported for labels (expected ≤ 8).");

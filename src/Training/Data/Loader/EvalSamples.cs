@@ -22,7 +22,8 @@ public static class EvalSamples
     public static IEnumerable<EvalSample> Enumerate(SegDataset data, int scaleA = 1024, int scaleB = 512,
         Normalization? norm = null, SampleReader? reader = null)
     {
-        var read = reader ?? SampleReaders.FromDisk;
+        var raw = reader ?? SampleReaders.For(data);
+        SampleReader read = (files, withLabel) => SampleReaders.Named(raw, files, withLabel);
         var table = norm ?? Normalization.ImageNet;
         (float[] Img, int H, int W, LabelMap Gt) Prepare(int i)
         {

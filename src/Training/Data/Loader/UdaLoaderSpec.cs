@@ -20,7 +20,16 @@ public sealed record UdaLoaderSpec(
     SampleReader? Reader = null,
     bool WithTarget = true)
 {
-    public SampleReader Read => Reader ?? SampleReaders.FromDisk;
+    /// The configured reader, else reading from disk with the label values checked against the
+    /// source's class list (source and target share it); failures name the sample's files.
+    public SampleReader Read
+    {
+        get
+        {
+            var read = Reader ?? SampleReaders.For(Source);
+            return (files, withLabel) => SampleReaders.Named(read, files, withLabel);
+        }
+    }
 }
 
 /// One produced training pair, before batching.

@@ -34,9 +34,12 @@ public class ProgressTests
     [Fact]
     public void Progress_line_shows_iteration_loss_lr_speed_and_eta()
     {
-        var line = Progress.Line(Stats(("decode.loss_seg", 1.0)), 4000, TimeSpan.FromSeconds(75));
+        // 3958 iterations left at the ETA's mean of 400 ms: 2.50 it/s (the last step took 500 ms).
+        var line = Progress.Line(Stats(("decode.loss_seg", 1.0)), 4000, TimeSpan.FromMilliseconds(3958 * 400));
         Assert.StartsWith("iter 42/4000  loss 1.0000", line);
-        Assert.Contains("2.00 it/s", line);
-        Assert.Contains("ETA 01:15", line);
+        Assert.Contains("2.50 it/s", line);
+        Assert.Contains("ETA 26:23", line);
+        // Before there is an ETA, the one step measured (500 ms).
+        Assert.Contains("2.00 it/s", Progress.Line(Stats(("decode.loss_seg", 1.0)), 4000, null));
     }
 }
