@@ -24,9 +24,10 @@ public sealed class Segmentor : SegmentorBase
     public override int NumClasses => decode_head.NumClasses;
     public override Encoder Backbone => backbone;
 
-    /// The dtype the network computes in: float32, or bf16/fp16 after `LowPrecisionInference.Prepare`.
-    /// Images are cast to it on the way in; logits come out as float32 whatever it is.
-    public ScalarType ComputeType { get; internal set; } = ScalarType.Float32;
+    /// The dtype the network computes in after `LowPrecisionInference.Prepare` (bf16/fp16): images are
+    /// cast to it on the way in and the logits come out as float32. Null (the default): the network
+    /// computes in the dtype of its weights and input (float32, or float64 for reference checks).
+    public ScalarType? ComputeType { get; internal set; }
 
     public Segmentor(SegmentorSpec spec, Encoder backbone, DecodeHead decodeHead, SegFormerAdapter? neck = null)
         : base(nameof(Segmentor))
@@ -41,9 +42,9 @@ public sealed class Segmentor : SegmentorBase
     /// Backbone (+ neck) features — mmseg `extract_feat`, also used for the feature distance.
     public override Tensor[] ExtractFeatures(Tensor img)
     {
-        if (img.dtype != ComputeType)
+        if (ComputeType is { } compute && img.dtype != compute)
         {
-            using var cast = img.to(ComputeType);
+            using var cast = img.to(compute);
             return ExtractFeatures(cast);
         }
         var features = backbone.forward(img);
@@ -57,7 +58,7 @@ public sealed class Segmentor : SegmentorBase
     public Tensor DecodeLogits(Tensor[] features)
     {
         var logits = decode_head.forward(features);
-        if (logits.dtype == ScalarType.Float32) return logits;
+        if (logits.dtype is not (ScalarType.BFloat16 or ScalarType.Float16)) return logits;
         using (logits) return logits.to(ScalarType.Float32);
     }
 

@@ -57,7 +57,7 @@ public class CustomDomainWalkthroughTests
                 },
                 Uda = Quickstart.Uda with { FeatureDistance = null },
                 Schedule = Quickstart.Schedule with { MaxIters = 2, Warmup = new(Iters: 1) },
-                Runtime = Quickstart.Runtime with { EvalInterval = 2, CheckpointInterval = 2, LogInterval = 1, DebugImageInterval = 1000, Device = "cpu", WorkDirRoot = @"{{work}}" },
+                Runtime = Quickstart.Runtime with { EvalInterval = 2, CheckpointInterval = 2, LogInterval = 1, DebugImageInterval = 1000 },
             };
             """, "farm.csx");
 
@@ -73,7 +73,7 @@ public class CustomDomainWalkthroughTests
 
         // 1. Without statistics the dry run refuses and names the command that makes them.
         var command = $"daformer convert custom {src} --labels labels --label-suffix .png --classes 3";
-        var dry = CliHarness.Run("run", script, "--dry-run");
+        var dry = CliHarness.Run("run", script, "--dry-run", "--device", "cpu", "--work-dir", work);
         MalformedInputTests.AssertClearRefusal(dry, "Data.Rcs", command);
 
         // 2. That command (the one the README shows) writes them.
@@ -88,9 +88,9 @@ public class CustomDomainWalkthroughTests
         Assert.All(stats.SampleClassStats, s => Assert.True(s.PixelsPerClass[2] == 20 * 12));
 
         // 3. The dry run passes; 4. the run trains and evaluates.
-        var dry2 = CliHarness.Run("run", script, "--dry-run");
+        var dry2 = CliHarness.Run("run", script, "--dry-run", "--device", "cpu", "--work-dir", work);
         Assert.True(dry2.ExitCode == 0, dry2.All);
-        var run = CliHarness.Run("run", script);
+        var run = CliHarness.Run("run", script, "--device", "cpu", "--work-dir", work);
         Assert.True(run.ExitCode == 0, run.All);
         Assert.Contains("target mIoU:", run.Out);
     }
@@ -102,8 +102,9 @@ public class CustomDomainWalkthroughTests
         var src = MakeDomain(dir, "a", 2, seed: 1);
         var val = MakeDomain(dir, "b", 1, seed: 3);
         Assert.Equal(0, CliHarness.Run("convert", "custom", src, "--classes", "3").ExitCode);
-        var script = Script(src, src, val, Path.Combine(dir, "w"), minPixels: 5000);
-        MalformedInputTests.AssertClearRefusal(CliHarness.Run("run", script, "--dry-run"), "Data.Rcs", "min_pixels = 5000");
+        var work = Path.Combine(dir, "w");
+        var script = Script(src, src, val, work, minPixels: 5000);
+        MalformedInputTests.AssertClearRefusal(CliHarness.Run("run", script, "--dry-run", "--device", "cpu", "--work-dir", work), "Data.Rcs", "min_pixels = 5000");
     }
 
     [Fact]

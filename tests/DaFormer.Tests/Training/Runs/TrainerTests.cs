@@ -43,9 +43,9 @@ public class TrainerTests
         foreach (var f in new[] { "config.json", "log.jsonl", RunDirectory.LatestCheckpoint })
             Assert.True(File.Exists(Path.Combine(outcome.RunDir, f)), f);
         Assert.NotEmpty(Directory.GetFiles(Path.Combine(outcome.RunDir, "tensorboard"), "*", SearchOption.AllDirectories));
-        // Debug grid: batch 2 rows × 7 columns of 32×32 tiles with 2-pixel gaps.
+        // Debug grid: a title strip, then batch 2 rows × 7 columns of 32×32 tiles with 2-pixel gaps.
         var grid = SixLabors.ImageSharp.Image.Identify(Path.Combine(outcome.RunDir, "debug", "000002.png"));
-        Assert.Equal((7 * 34, 2 * 34), (grid.Width, grid.Height));
+        Assert.Equal((7 * 34, DaFormer.Training.Uda.DebugImages.TitleHeight + 2 * 34), (grid.Width, grid.Height));
         var val = JsonlLog.Read(Path.Combine(outcome.RunDir, "log.jsonl")).Single(r => r.GetProperty("mode").GetString() == "val");
         // One unit everywhere: the log, the outcome (and so the summary) hold the same percentage.
         Assert.Equal("%", val.GetProperty("unit").GetString());
