@@ -38,14 +38,17 @@ public static class Presets
     /// <c>separatetrgaug</c>, λ 1, the DACS pseudo-labels with the legacy 15/120-row crop.</summary>
     public static RunConfig MicDaformerGta2Cs => Gta2Cs with { Uda = Gta2Cs.Uda with { Mic = MicConfig.Daformer } };
 
-    /// <summary>MIC(HRDA) on GTA→Cityscapes (<c>configs/mic/gtaHR2csHR_mic_hrda.py</c>, experiment 80, seed 2 — the
-    /// seed with median performance; published 75.9 mIoU): HRDA <c>hrda1-512-0.1</c> around MiT-b5 +
-    /// DAFormer head on 1024² crops of GTA at (2560, 1440) and Cityscapes at (2048, 1024), RCS with
-    /// min crop ratio 2.0 (the 0.5 of DAFormer × 2², i.e. > 6000 pixels of the class), slide test over
-    /// 1024² windows with stride 512, no 15/120-row pseudo-label crop, and MIC with block 64, ratio 0.7,
-    /// <c>separatetrgaug</c>, λ 1, and the pseudo-label margins v2 (30 top, 240 bottom, 30 left/right of the
-    /// full Cityscapes image) instead of the 15/120-row crop.</summary>
-    public static RunConfig MicHrdaGta2Cs => Gta2Cs with
+    /// <summary>
+    /// HRDA on GTA→Cityscapes (Hoyer, Dai, Van Gool, "HRDA: Context-Aware High-Resolution Domain-Adaptive
+    /// Semantic Segmentation", ECCV 2022; the original's <c>configs/hrda/gtaHR2csHR_hrda.py</c>, seed 1; published
+    /// 73.8 mIoU): the DAFormer recipe with HRDA <c>hrda1-512-0.1</c> (<see cref="HrdaConfig"/> defaults: scales
+    /// [1, 0.5], 512² detail crop, λ_d 0.1) around MiT-b5 + DAFormer head, on 1024² crops of GTA at (2560, 1440) and
+    /// Cityscapes at (2048, 1024) (<c>uda_gtaHR_to_cityscapesHR_1024x1024.py</c>, one loader worker), RCS with min crop ratio 2.0
+    /// (DAFormer's 0.5 × 2² for the 4× larger crop, i.e. more than 6000 pixels of the sampled class), the
+    /// pseudo-label margins v2 (30 top, 240 bottom, 30 left/right of the full Cityscapes image) instead of the
+    /// 15/120-row crop, and slide test over 1024² windows with stride 512.
+    /// </summary>
+    public static RunConfig HrdaGta2Cs => Gta2Cs with
     {
         Model = Gta2Cs.Model with { Hrda = new HrdaConfig() },
         Data = Gta2Cs.Data with
@@ -54,10 +57,30 @@ public static class Presets
             Target = DatasetConfig.CityscapesTrain with { Scale = new(2048, 1024) },
             Validation = DatasetConfig.CityscapesVal with { Scale = new(2048, 1024) },
             Crop = new(1024, 1024),
+            Workers = 1,
             Rcs = Rcs.On(temperature: 0.01, minPixels: 3000, minCropRatio: 2.0),
         },
-        Uda = Gta2Cs.Uda with { PseudoLabelCrop = null, PseudoLabelMargins = PseudoLabelMargins.V2, Mic = MicConfig.Hrda },
-        Runtime = Gta2Cs.Runtime with { Seed = 2, Test = TestConfig.Slide(new(1024, 1024), new(512, 512)) },
+        Uda = Gta2Cs.Uda with { PseudoLabelCrop = null, PseudoLabelMargins = PseudoLabelMargins.V2 },
+        Runtime = Gta2Cs.Runtime with { Seed = 1, Test = TestConfig.Slide(new(1024, 1024), new(512, 512)) },
+    };
+
+    /// <summary>HRDA on Synthia→Cityscapes (HRDA paper, ECCV 2022, published 65.8 mIoU;
+    /// <c>uda_synthiaHR_to_cityscapesHR_1024x1024.py</c>): as <see cref="HrdaGta2Cs"/> with the Synthia source at
+    /// (2560, 1520), i.e. twice its DAFormer scale.</summary>
+    public static RunConfig HrdaSynthia2Cs => HrdaGta2Cs with
+    {
+        Data = HrdaGta2Cs.Data with { Source = DatasetConfig.Synthia with { Scale = new(2560, 1520) } },
+    };
+
+    /// <summary>MIC(HRDA) on GTA→Cityscapes (Hoyer et al., "MIC: Masked Image Consistency for Context-Enhanced
+    /// Domain Adaptation", CVPR 2023, Table 2; the original's <c>configs/mic/gtaHR2csHR_mic_hrda.py</c>,
+    /// experiment 80; published 75.9 mIoU): <see cref="HrdaGta2Cs"/> plus Masked Image Consistency on the 1024²
+    /// target crops — block 64, ratio 0.7, <c>separatetrgaug</c>, λ 1 — with seed 2, the seed with median
+    /// performance.</summary>
+    public static RunConfig MicHrdaGta2Cs => HrdaGta2Cs with
+    {
+        Uda = HrdaGta2Cs.Uda with { Mic = MicConfig.Hrda },
+        Runtime = HrdaGta2Cs.Runtime with { Seed = 2 },
     };
 
     /// <summary>Plain DACS as in the paper's architecture tables (<c>dacs</c>): EMA α 0.99, no feature distance, no

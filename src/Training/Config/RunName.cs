@@ -8,12 +8,17 @@ namespace DaFormer.Training.Config;
 /// `dacs_a999_fdthings`, `source-only`, `target-only`). Settings the original never varies get a
 /// token only when they differ from its values (EMA α ≠ 0.99/0.999 → `_a<α>`, FD λ ≠ 0.005 →
 /// `fd…l<λ>`, other FD classes → `fdc<ids>`), so sweeps over them still get distinct names.
+/// HRDA / MIC (the HRDA and MIC repositories' generator): datasets at full resolution get `HR`
+/// (`gtaHR`, `cityscapesHR`, as in `uda_gtaHR_to_cityscapesHR_1024x1024.py`), a crop other than
+/// 512×512 follows the dataset pair (`_1024x1024`), an RCS min crop ratio other than 0.5 follows the
+/// temperature (`rcs0.01-2.0`), and the architecture is `hrda1-<detail crop>-<λ_d>[-opts]_<head>`
+/// plus `_sl` under sliding-window test.
 public static class RunName
 {
     public static string Of(RunConfig cfg)
     {
-        var name = $"{DatasetToken(cfg.Data.Source)}2{DatasetToken(cfg.Data.Target)}_{UdaToken(cfg)}_"
-                 + $"{cfg.Model.Decoder.Name()}_{cfg.Model.Encoder.GeneratorName()}_{ScheduleToken(cfg.Schedule)}"
+        var name = $"{DatasetPairToken(cfg.Data)}_{UdaToken(cfg)}_"
+                 + $"{ArchitectureToken(cfg)}_{cfg.Model.Encoder.GeneratorName()}_{ScheduleToken(cfg.Schedule)}"
                  + $"_s{cfg.Runtime.Seed}";
         return name.Replace(".", "").Replace("True", "T").Replace("False", "F")
             .Replace("cityscapes", "cs").Replace("synthia", "syn").Replace("darkzurich", "dzur");
@@ -39,7 +44,11 @@ public static class RunName
             else s += "c" + string.Join("-", fd.Classes);
             if (fd.Lambda != 0.005) s += "l" + PythonFloat.Repr(fd.Lambda);
         }
-        if (cfg.Data.Rcs is { } rcs) s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
+        if (cfg.Data.Rcs is { } rcs)
+        {
+            s += "_rcs" + PythonFloat.Repr(rcs.Temperature);
+            if (rcs.MinCropRatio != 0.5) s += "-" + PythonFloat.Repr(rcs.MinCropRatio);
+        }
         if (uda.PseudoLabelCrop is not null) s += "_cpl";
         if (uda.PseudoLabelMargins is not null) s += "_cpl2";
         if (uda.Mic is { } mic) s += MicToken(mic);
@@ -73,7 +82,51 @@ public static class RunName
     /// the dot (1.0 → "10"), `warm` with warmup.
     public static string ScheduleToken(ScheduleConfig s) => "poly" + PythonFloat.Repr(s.Power).Replace(".", "") + (s.Warmup is null ? "" : "warm");
 
-    public static string DatasetToken(DatasetConfig d) => d.Kind switch
+    /// `<source>2<target>[_<H>x<W>]`; the crop suffix only for the original's datasets (the synthetic and
+    /// custom domains have no 512×512 convention to depart from).
+    public static string DatasetPairToken(DataConfig data)
+    {
+        var s = $"{DatasetToken(data.Source)}2{DatasetToken(data.Target)}";
+        var own = data.Source.Kind is not (DatasetKind.Synthetic or DatasetKind.Custom)
+               && data.Target.Kind is not (DatasetKind.Synthetic or DatasetKind.Custom);
+        if (own && data.Crop != new ImageSize(512, 512)) s += $"_{data.Crop.Height}x{data.Crop.Width}";
+        return s;
+    }
+
+    /// The decoder name, under HRDA prefixed by `hrda1-<detail crop>-<λ_d>[-opts]_` (the HRDA
+    /// generator's architecture string, e.g. `hrda1-512-0.1_daformer_sepaspp`), then `_sl` when the test
+    /// uses sliding windows.
+    public static string ArchitectureToken(RunConfig cfg)
+    {
+        var s = cfg.Model.Decoder.Name();
+        if (cfg.Model.Hrda is { } h)
+        {
+            var crop = h.DetailCrop.Height == h.DetailCrop.Width ? $"{h.DetailCrop.Height}" : $"{h.DetailCrop.Height}x{h.DetailCrop.Width}";
+            var opts = "";
+            if (h.FixedAttention is not null) opts += "-fixedatt";
+            if (!h.HrSlideOverlapping) opts += "-nooverlap";
+            if (!h.AttentionClasswise) opts += "-singleatt";
+            if (h.BlurHrCrop) opts += "-blurhr";
+            if (h.LrScale == 1) opts += "-samescale";
+            else if (h.LrScale != 0.5) opts += "-sc" + PythonFloat.Repr(h.LrScale);
+            s = $"hrda1-{crop}-{PythonFloat.Repr(h.HrLossWeight)}{opts}_{s}";
+        }
+        if (cfg.Runtime.Test.Mode == TestMode.Slide) s += "_sl";
+        return s;
+    }
+
+    /// The full-resolution datasets of HRDA (twice DAFormer's scale) are `gtaHR`, `synthiaHR`, `cityscapesHR`.
+    static bool IsFullResolution(DatasetConfig d) => d.Kind switch
+    {
+        DatasetKind.Gta => d.Scale == new ImageSize(2560, 1440),
+        DatasetKind.Synthia => d.Scale == new ImageSize(2560, 1520),
+        DatasetKind.Cityscapes => d.Scale == new ImageSize(2048, 1024),
+        _ => false,
+    };
+
+    public static string DatasetToken(DatasetConfig d) => BaseDatasetToken(d) + (IsFullResolution(d) ? "HR" : "");
+
+    static string BaseDatasetToken(DatasetConfig d) => d.Kind switch
     {
         DatasetKind.Gta => "gta",
         DatasetKind.Synthia => "synthia",
@@ -99,11 +152,11 @@ public sealed record RunNameParts(string Dataset, string Architecture, string En
     public static RunNameParts Of(RunConfig cfg)
     {
         var encoder = cfg.Model.Encoder.GeneratorName();
-        var decoder = cfg.Model.Decoder.Name();
+        var decoder = RunName.ArchitectureToken(cfg);
         var pmult = cfg.Optimizer.HeadLrMult == 10 ? "True" : cfg.Optimizer.HeadLrMult == 1 ? "False" : PythonFloat.Repr(cfg.Optimizer.HeadLrMult);
         var opt = $"adamw_{PythonFloat.Repr(cfg.Optimizer.Lr)}_pm{pmult}_{RunName.ScheduleToken(cfg.Schedule)}_1x{cfg.Data.BatchSize}_{cfg.Schedule.MaxIters / 1000}k";
         return new(
-            $"{RunName.DatasetToken(cfg.Data.Source)}2{RunName.DatasetToken(cfg.Data.Target)}",
+            RunName.DatasetPairToken(cfg.Data),
             $"{decoder}_{encoder}", encoder, decoder, RunName.UdaToken(cfg), opt);
     }
 }

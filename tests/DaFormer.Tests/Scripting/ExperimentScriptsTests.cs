@@ -64,6 +64,13 @@ public class ExperimentScriptsTests
     }
 
     [Fact]
+    public void The_annotated_HRDA_scripts_equal_their_presets()
+    {
+        Assert.Equal(Presets.HrdaGta2Cs, Assert.Single(Load("gta2cs_hrda.csx").Configs));
+        Assert.Equal(Presets.HrdaSynthia2Cs, Assert.Single(Load("synthia2cs_hrda.csx").Configs));
+    }
+
+    [Fact]
     public void The_MIC_ablation_crosses_four_block_sizes_with_four_mask_ratios()
     {
         var mics = Load("ablation_mic.csx").Configs.Select(c => c.Uda.Mic!).ToList();
