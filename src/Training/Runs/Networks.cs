@@ -1,5 +1,6 @@
 using DaFormer.Model;
 using DaFormer.Model.Checkpoints;
+using DaFormer.Model.Segmentors;
 using DaFormer.Training.Config;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,11 +12,11 @@ namespace DaFormer.Training.Runs;
 /// original's checkpoint layout: `model.`, `ema_model.`, `imnet_model.`.
 public sealed class Networks : IDisposable
 {
-    public Segmentor Student { get; }
-    public Segmentor? Teacher { get; }
-    public Segmentor? ImageNet { get; }
+    public SegmentorBase Student { get; }
+    public SegmentorBase? Teacher { get; }
+    public SegmentorBase? ImageNet { get; }
 
-    Networks(Segmentor student, Segmentor? teacher, Segmentor? imageNet)
+    Networks(SegmentorBase student, SegmentorBase? teacher, SegmentorBase? imageNet)
     {
         Student = student;
         Teacher = teacher;
@@ -34,24 +35,23 @@ public sealed class Networks : IDisposable
     /// student (and of the ImageNet copy) is loaded from `Model.Pretrained` when given.
     public static Networks Create(RunConfig cfg, Device device, long seed)
     {
-        // The DACS/MIC step runs on HRDA segmentors, but building, loading and evaluating them in a run
-        // (SegmentorFactory here, SegmentorLoading and Evaluator on SegmentorBase) is not wired yet:
-        // refuse rather than silently train plain DAFormer.
-        if (cfg.Model.Hrda is not null)
-            throw new DaFormerError($"Model.Hrda is set, but `daformer run` cannot train HRDA yet (the networks of a run are still built as plain DAFormer); run '{cfg.Name}' without Model.Hrda, or wait for HRDA run support.");
+        // Plain DAFormer, or HRDA (Model.Hrda) around the same encoder and head: every network of the
+        // run is the same kind, so the EMA and the ImageNet copy match the student key for key.
         var spec = cfg.Model.ToSpec();
+        var hrda = cfg.Model.ToHrdaSpec();
+        SegmentorBase Build() => SegmentorFactory.Build(spec, hrda);
         manual_seed(seed);
-        var student = Architectures.Build(spec);
+        var student = Build();
         if (cfg.Model.Pretrained is { } file) LoadPretrainedEncoder(student, file);
-        Segmentor? teacher = null, imnet = null;
+        SegmentorBase? teacher = null, imnet = null;
         if (cfg.Uda.Mode == UdaMode.Dacs)
         {
-            teacher = Architectures.Build(spec);
+            teacher = Build();
             // The teacher's parameters are overwritten by the EMA copy at iteration 0.
             foreach (var p in teacher.parameters()) p.requires_grad = false;
             if (cfg.Uda.FeatureDistance is not null)
             {
-                imnet = Architectures.Build(spec);
+                imnet = Build();
                 using (no_grad())
                     foreach (var (k, v) in student.state_dict()) imnet.state_dict()[k].copy_(v);
                 foreach (var p in imnet.parameters()) p.requires_grad = false;
@@ -66,7 +66,7 @@ public sealed class Networks : IDisposable
 
     /// Loads an ImageNet `mit_b*.pth` (bare encoder keys, `head.*` ignored) or the `backbone.*` of any
     /// checkpoint into the encoder (see SegmentorLoading.LoadEncoder).
-    public static void LoadPretrainedEncoder(Segmentor model, string file) => SegmentorLoading.LoadEncoder(model, file);
+    public static void LoadPretrainedEncoder(SegmentorBase model, string file) => SegmentorLoading.LoadEncoder(model, file);
 
     public void Dispose()
     {

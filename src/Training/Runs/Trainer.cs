@@ -151,7 +151,7 @@ public static class Trainer
                         using (panels)
                             DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, Data.Pipeline.Normalization.ImageNet.Mean, Data.Pipeline.Normalization.ImageNet.Std);
                 }
-                else losses = SupervisedStep.Run(nets.Student, src, gt);
+                else losses = SupervisedStep.Run(nets.Student, src, gt, random.Random(Purpose.HrdaCrop));
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
                 if (Progress.NonFinite(stats) is { } problem)
                     return Failed(problem + " " + LastGoodSentence(lastGood));

@@ -53,9 +53,9 @@ public static class TrainingCheckpoint
             var weights = StateDictLoader.WithPrefix(tensors, prefix);
             // A segmentor that does not fit gets the same message as every other loading path: which
             // architecture the file's weights do fit, and how to build that one.
-            if (module is Segmentor segmentor && StateDictLoader.Compare(segmentor, weights) is { IsEmpty: false } mismatch)
+            if (module is SegmentorBase segmentor && StateDictLoader.Compare(segmentor, weights) is { IsEmpty: false } mismatch)
                 throw new DaFormerError(SegmentorLoading.MismatchMessage(path, $"the '{prefix}*' weights", segmentor.Spec, mismatch,
-                                                                         ArchitectureGuess.ShapesOf(weights)) + " " + hint);
+                                                                         ArchitectureGuess.ShapesOf(weights), segmentor.Hrda) + " " + hint);
             StateDictLoader.Load(module, weights, path, strict: true, hint: hint);
         }
         if (optimizer is not null)

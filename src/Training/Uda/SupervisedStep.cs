@@ -3,21 +3,19 @@ using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
 
-/// One supervised step (source-only and target-only baselines): forward, the original's CE, backward.
+/// One supervised step (source-only and target-only baselines): the segmentor's own training
+/// forward (DAFormer's CE; under HRDA the fused, detail-crop and context losses of
+/// `HRDAEncoderDecoder.forward_train`), then backward on the sum of the loss terms.
 public static class SupervisedStep
 {
-    public static IReadOnlyDictionary<string, double> Run(Segmentor model, Tensor img, Tensor gt)
+    /// `crop` draws HRDA's detail-crop box (the iteration's `Purpose.HrdaCrop` stream, as in the
+    /// DACS step); the plain segmentor draws nothing and accepts null.
+    public static IReadOnlyDictionary<string, double> Run(SegmentorBase model, Tensor img, Tensor gt, Random? crop = null)
     {
         using var scope = NewDisposeScope();
         model.train();
-        var logits = model.DecodeLogits(model.ExtractFeatures(img));
-        var loss = Segmentor.Loss(logits, gt);
-        var result = new Dictionary<string, double>
-        {
-            ["decode.loss_seg"] = loss.item<float>(),
-            ["decode.acc_seg"] = Segmentor.Accuracy(logits, gt),
-        };
-        loss.backward();
-        return result;
+        var forward = SegmentorTraining.Forward(model, img, gt, weight: null, crop: crop);
+        forward.Loss.backward();
+        return forward.Logs;
     }
 }
