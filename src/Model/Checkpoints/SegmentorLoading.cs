@@ -137,6 +137,6 @@ public static class SegmentorLoading
     static bool SameArchitecture(SegmentorSpec a, SegmentorSpec b)
     {
         var (x, y) = (Canonical(a), Canonical(b));
-        return x.Encoder == y.Encoder && x.Head == y.Head && x.NumClasses == y.NumClasses && (x.Channels == y.Channels || x.Head.StartsWith("dlv2"));
+        return x.Encoder == y.Encoder && x.Head == y.Head && x.NumClasses == y.NumClasses && (x.Channels == y.Channels || ArchitectureTable.FindHead(x.Head) is { UsesChannels: false });
     }
 }

@@ -31,13 +31,20 @@ public static class DownloadCatalog
 
     public static IReadOnlyList<DownloadItem> Default { get; } =
     [
-        new("mit_b3", Drive("1d3wU8KNjPL4EqMCIEO_rO-O3-REpG82T"), "mit_b3.pth", Description: "MiT-B3 ImageNet-1K weights (SegFormer)"),
-        new("mit_b4", Drive("1BUtU42moYrOFbsMCE-LTTkUE-mrWnfG2"), "mit_b4.pth", Description: "MiT-B4 ImageNet-1K weights (SegFormer)"),
-        new("mit_b5", Drive("1d7I50jVjtCddnhpf-lqj8-f13UyCzoW1"), "mit_b5.pth", Description: "MiT-B5 ImageNet-1K weights (SegFormer) — the DAFormer encoder"),
+        Mit(EncoderNames.MitB3, "1d3wU8KNjPL4EqMCIEO_rO-O3-REpG82T"),
+        Mit(EncoderNames.MitB4, "1BUtU42moYrOFbsMCE-LTTkUE-mrWnfG2"),
+        Mit(EncoderNames.MitB5, "1d7I50jVjtCddnhpf-lqj8-f13UyCzoW1", " — the DAFormer encoder"),
         .. ArchitectureTable.Encoders.Where(e => e.CheckpointUrl is not null).Select(ImageNet),
         new("daformer_gta2cs", Drive("1pG3kDClZDGwp1vSTEXmTchkGHmnLQNdP"), "211108_1622_gta2cs_daformer_s0_7f24c.tar.gz", Extract: true,
             Description: "Released DAFormer GTA→Cityscapes run (68.85 mIoU): config JSON + latest.pth"),
     ];
+
+    /// A MiT entry under the table's name and file name (`mit_b5`, `mit_b5.pth`).
+    static DownloadItem Mit(string encoder, string driveId, string note = "")
+    {
+        var e = ArchitectureTable.Encoder(encoder);
+        return new(e.Name, Drive(driveId), e.CheckpointFile, Description: $"{e.Description} ImageNet-1K weights{note}");
+    }
 
     /// The entries `--only` names (an unknown name is a DaFormerError listing the catalog), or without
     /// names every entry but the `OnlyWhenNamed` ones.
