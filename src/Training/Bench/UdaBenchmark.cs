@@ -25,6 +25,11 @@ public sealed record UdaBenchResult(
     public string? HrdaDetailCrop { get; init; }
     public double? DacsGflop { get; init; }
     public double? DacsGflopPerSecond { get; init; }
+    /// Process CPU time (all threads) per DACS iteration, and the FLOPs per CPU-second × threads: the
+    /// rate the iteration would reach with the cores to itself. Comparable between methods on a
+    /// machine shared with other jobs, where the wall-clock rate measures the share of the cores it got.
+    public double? CpuSecondsPerIteration { get; init; }
+    public double? DacsGflopPerSecondCpu { get; init; }
 }
 
 /// Times a full DACS iteration (EMA update, source step, FD, teacher pseudo-labels, ClassMix, colour
@@ -59,7 +64,7 @@ public static class UdaBenchmark
         var uda = new UdaConfig { Mic = micBlock is { } b ? new MicConfig { BlockSize = b } : null };
         var nets = new DacsNetworks(student, teacher, imnet);
         var iter = 0;
-        var dacsMs = ModelBenchmark.Time(iters, () =>
+        var (dacsMs, dacsCpuMs) = ModelBenchmark.TimeWithCpu(iters, () =>
         {
             using var scope = NewDisposeScope();
             opt.zero_grad();
@@ -89,6 +94,8 @@ public static class UdaBenchmark
             HrdaDetailCrop = hrda is null ? null : $"{hrda.DetailCropWidth}x{hrda.DetailCropHeight}",
             DacsGflop = flops is { } f ? Math.Round(f / 1e9, 1) : null,
             DacsGflopPerSecond = flops is { } f2 ? Math.Round(f2 / (dacsMs / 1000) / 1e9, 1) : null,
+            CpuSecondsPerIteration = Math.Round(dacsCpuMs / 1000, 2),
+            DacsGflopPerSecondCpu = flops is { } f3 && dacsCpuMs > 0 ? Math.Round(f3 / (dacsCpuMs / 1000 / get_num_threads()) / 1e9, 1) : null,
         };
     }
 
