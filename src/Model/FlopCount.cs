@@ -1,5 +1,6 @@
 using DaFormer.Model.Backbones;
 using DaFormer.Model.Heads;
+using DaFormer.Model.Segmentors;
 
 namespace DaFormer.Model;
 
@@ -28,6 +29,56 @@ public static class FlopCount
         };
         return head is null ? null : encoder + head.Value;
     }
+
+    /// Forward FLOPs of HRDA's training forward on one h×w crop (`HRDAEncoderDecoder.forward_train`):
+    /// the encoder and head on the context view (the crop at the LR scale), the scale-attention head
+    /// on the context features, and the encoder and head on the detail crop. Null where
+    /// <see cref="Forward"/> is.
+    public static double? HrdaTrainForward(SegmentorSpec spec, HrdaSpec hrda, int h, int w)
+    {
+        var (lh, lw) = Scaled(h, w, hrda.LrScale);
+        return Sum(Forward(spec, lh, lw), Attention(spec, hrda, lh, lw),
+                   Forward(spec, hrda.DetailCropHeight, hrda.DetailCropWidth));
+    }
+
+    /// Forward FLOPs of HRDA's inference on one h×w image (`encode_decode`, as the teacher's
+    /// pseudo-labels and the test use it): context view and attention as in training, and the
+    /// detail branch on every HR sliding window (`hr_slide_inference`) or on the whole image.
+    public static double? HrdaInference(SegmentorSpec spec, HrdaSpec hrda, int h, int w)
+    {
+        var (lh, lw) = Scaled(h, w, hrda.LrScale);
+        var (hh, hw) = Scaled(h, w, hrda.HrScale);
+        double? detail;
+        if (hrda.HrSlideInference)
+        {
+            int ch = hrda.DetailCropHeight, cw = hrda.DetailCropWidth;
+            long rows = SegmentorBase.Windows(hh, ch, hrda.HrSlideOverlapping ? ch / 2 : ch).Count();
+            long cols = SegmentorBase.Windows(hw, cw, hrda.HrSlideOverlapping ? cw / 2 : cw).Count();
+            detail = rows * cols * Forward(spec, Math.Min(ch, hh), Math.Min(cw, hw));
+        }
+        else detail = Forward(spec, hh, hw);
+        return Sum(Forward(spec, lh, lw), Attention(spec, hrda, lh, lw), detail);
+    }
+
+    /// Forward FLOPs of the MiT encoder alone on one h×w image (e.g. the ImageNet model of the feature distance).
+    public static double? Encoder(SegmentorSpec spec, int h, int w) =>
+        MitVariant.Find(spec.Encoder) is { } v ? Mit(v, h, w).Flops : null;
+
+    /// HRDA's scale-attention head (`HRDAHead.scale_attention`): a DAFormer head with
+    /// `attention_embed_dim` channels and a 1×1 fusion, one output per class or one.
+    static double? Attention(SegmentorSpec spec, HrdaSpec hrda, int h, int w)
+    {
+        if (hrda.FixedAttention is not null) return 0;
+        if (MitVariant.Find(spec.Encoder) is not { } v) return null;
+        var pixels = Mit(v, h, w).Pixels;
+        int e = hrda.AttentionEmbedDim, outputs = hrda.AttentionClasswise ? spec.NumClasses : 1;
+        return Embeds(v, pixels, e) + Conv(pixels[0], 4.0 * e, e, 1) + Conv(pixels[0], e, outputs, 1);
+    }
+
+    /// The size of `Resize.BilinearByFactor` (floor of side × scale).
+    static (int H, int W) Scaled(int h, int w, double scale) => ((int)Math.Floor(h * scale), (int)Math.Floor(w * scale));
+
+    static double? Sum(params double?[] parts) => parts.Any(p => p is null) ? null : parts.Sum(p => p!.Value);
 
     static double Conv(double pixels, double cin, double cout, int k, int groups = 1) => 2.0 * pixels * (cin / groups) * cout * k * k;
 

@@ -67,15 +67,35 @@ public static class BenchCommand
 
     static Command Uda()
     {
-        var cmd = new Command("uda", "Time of one full DACS iteration (RCS-style labels, FD, EMA, ClassMix, jitter/blur) vs. one supervised step.");
+        var cmd = new Command("uda", "Time of one full DACS iteration (RCS-style labels, FD, EMA, ClassMix, jitter/blur) vs. one supervised step; "
+                                     + "analytic FLOPs and achieved GFLOP/s of the iteration.");
         var (arch, head, crop, batch, iters, channels, threads) = Common(cmd, 2);
         var mic = new Option<bool>("--mic") { Description = "Add the MIC step (masked target, block crop/16, ratio 0.7) to the DACS iteration." };
-        cmd.Options.Add(mic);
+        var hrda = new Option<bool>("--hrda") { Description = "HRDA networks with the published settings on --crop crops: scales [1, 0.5], a detail crop and HR slide window of crop/2, class-wise attention, λ_d 0.1." };
+        var compare = new Option<bool>("--compare-methods") { Description = "In one process: DAFormer and MIC(DAFormer) on --crop crops, HRDA and MIC(HRDA) on 2×crop crops with a crop² detail crop (the published 512 → 1024); one JSON line each, DACS iteration only." };
+        foreach (var o in new Option[] { mic, hrda, compare }) cmd.Options.Add(o);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var device = Setup(parse, threads);
             var spec = Spec(parse.GetValue(arch)!, parse.GetValue(head)!, parse.GetValue(channels));
-            var r = UdaBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, parse.GetValue(mic));
+            int c = parse.GetValue(crop), b = parse.GetValue(batch), n = parse.GetValue(iters);
+            if (c < 32) throw new DaFormerError($"--crop {c}: the UDA benchmark needs at least 32 (its labels are 32-pixel cells), e.g. 512.");
+            if (parse.GetValue(compare))
+            {
+                if (parse.GetValue(mic) || parse.GetValue(hrda))
+                    throw new DaFormerError("--compare-methods already times DAFormer, MIC(DAFormer), HRDA and MIC(HRDA); leave out --mic and --hrda.");
+                foreach (var (methodCrop, withMic, hrdaSpec) in UdaBenchmark.CompareMethods(c, spec.Channels))
+                {
+                    var line = UdaBenchmark.Run(spec, methodCrop, b, n, device, withMic, hrdaSpec, supervised: false);
+                    Console.WriteLine(JsonSerializer.Serialize(line, Json));
+                    WarnAboutAllocator(line.Allocator, device);
+                }
+                return 0;
+            }
+            var hrdaSpec1 = parse.GetValue(hrda) ? UdaBenchmark.PublishedHrda(c / 2, spec.Channels) : null;
+            if (hrdaSpec1 is not null && (c / 2) % 8 != 0)
+                throw new DaFormerError($"--hrda --crop {c}: the detail crop crop/2 = {c / 2} must be a multiple of 8; use e.g. --crop 1024.");
+            var r = UdaBenchmark.Run(spec, c, b, n, device, parse.GetValue(mic), hrdaSpec1);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             WarnAboutAllocator(r.Allocator, device);
             return 0;

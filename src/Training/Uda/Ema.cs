@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using TorchSharp.Modules;
 
@@ -23,8 +24,13 @@ public static class Ema
     public static void Blend(IEnumerable<Parameter> teacher, IEnumerable<Parameter> student, double coefficient)
     {
         using var _ = no_grad();
+        // Explicit Scalars held until the loop ends: an implicit double → Scalar conversion is left to
+        // the finalizer, which may free it while libtorch still reads it (a MIC(HRDA) run on the
+        // synthetic domains died after 590 iterations in mul_ with "Unknown scalar type").
+        using var keep = coefficient.ToScalar();
+        using var mix = (1.0 - coefficient).ToScalar();
         foreach (var (t, s) in Aligned(teacher, student))
-            t.mul_(coefficient).add_(s, alpha: 1.0 - coefficient);
+            t.mul_(keep).add_(s, alpha: mix);
     }
 
     public static void Copy(IEnumerable<Parameter> teacher, IEnumerable<Parameter> student)

@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Model.Segmentors;
 
 namespace DaFormer.Tests.Model;
 
@@ -22,5 +23,28 @@ public class FlopCountTests
         var b = FlopCount.Forward(new SegmentorSpec("mit_b0", "daformer_sepaspp"), 512, 1024)!.Value;
         Assert.InRange(b / a, 1.95, 2.3); // attention grows faster than linearly, everything else linearly
         Assert.Null(FlopCount.Forward(new SegmentorSpec("r101v1c", "dlv2red"), 512, 512));
+    }
+
+    // HRDA's published geometry on a 1024² crop: context view 512², detail crop 512², and at inference
+    // 3 × 3 overlapping 512² windows (stride 256). Each part is checked against the plain DAFormer count.
+    static void Close(double expected, double actual) => Assert.Equal(expected, actual, expected * 1e-12);
+
+    [Fact]
+    public void Hrda_counts_the_context_view_the_attention_and_the_detail_windows()
+    {
+        var spec = new SegmentorSpec("mit_b0", "daformer_sepaspp");
+        var hrda = new HrdaSpec();
+        var f512 = FlopCount.Forward(spec, 512, 512)!.Value;
+        // The scale-attention head is a DAFormer head with a 1×1 fusion, 256 channels and 19 outputs:
+        // the conv1 variant of the DAFormer head, counted through Forward's own switch.
+        var attention = FlopCount.Forward(spec with { Head = "daformer_conv1" }, 512, 512)!.Value - FlopCount.Encoder(spec, 512, 512)!.Value;
+        var train = FlopCount.HrdaTrainForward(spec, hrda, 1024, 1024)!.Value;
+        Close(2 * f512 + attention, train);
+        var infer = FlopCount.HrdaInference(spec, hrda, 1024, 1024)!.Value;
+        Close(f512 + attention + 9 * f512, infer);
+        // A fixed attention has no head; non-overlapping windows tile the crop 2 × 2.
+        Close(2 * f512, FlopCount.HrdaTrainForward(spec, hrda with { FixedAttention = 0.5 }, 1024, 1024)!.Value);
+        Close(f512 + attention + 4 * f512, FlopCount.HrdaInference(spec, hrda with { HrSlideOverlapping = false }, 1024, 1024)!.Value);
+        Assert.Null(FlopCount.HrdaTrainForward(new SegmentorSpec("r101v1c", "dlv2red"), hrda, 1024, 1024));
     }
 }

@@ -81,6 +81,31 @@ public class ExperimentScriptsTests
     }
 
     [Fact]
+    public void The_synthetic_methods_give_HRDA_the_full_resolution_and_DAFormer_the_half()
+    {
+        var configs = Load("synthetic_methods.csx").Configs;
+        Assert.Equal(10, configs.Count);
+        Assert.Equal([0, 1], configs.Select(c => c.Runtime.Seed).Distinct().Order());
+        var hrda = configs.Where(c => c.Model.Hrda is not null).ToList();
+        var daformer = configs.Where(c => c.Model.Hrda is null).ToList();
+        Assert.Equal(4, hrda.Count);
+        Assert.Equal(2, hrda.Count(c => c.Uda.Mic is not null));
+        Assert.Equal([UdaMode.Dacs, UdaMode.SourceOnly, UdaMode.TargetOnly], daformer.Select(c => c.Uda.Mode).Distinct().Order());
+        // One schedule for all ten runs, so the table compares like with like.
+        Assert.Single(configs.Select(c => c.Schedule.MaxIters).Distinct());
+        foreach (var (h, d) in hrda.SelectMany(h => daformer.Select(d => (h, d))))
+        {
+            // Same data at twice the resolution per side; HRDA's context view of its crop is DAFormer's crop.
+            Assert.Equal(h.Data.Source.Root, d.Data.Source.Root);
+            Assert.Equal((2 * d.Data.Validation.Scale.Width, 2 * d.Data.Validation.Scale.Height),
+                         (h.Data.Validation.Scale.Width, h.Data.Validation.Scale.Height));
+            Assert.Equal(d.Data.Crop.Width, h.Data.Crop.Width * h.Model.Hrda!.LrScale);
+            Assert.Equal(d.Data.Crop, h.Model.Hrda.DetailCrop);
+            Assert.Equal(d.Model with { Hrda = null }, h.Model with { Hrda = null });
+        }
+    }
+
+    [Fact]
     public void Every_script_starts_with_an_r_line_that_editors_resolve_to_the_built_assembly()
     {
         foreach (var f in Directory.GetFiles(Paths.Experiments, "*.csx", SearchOption.AllDirectories))
