@@ -3,6 +3,7 @@ using DaFormer.Model;
 using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Runtime;
 using DaFormer.Training.Optim;
+using DaFormer.Training.Runs;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -13,16 +14,21 @@ public sealed record ModelBenchResult(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string Device, int Threads,
     long Parameters, double? ForwardMs, double? TrainStepMs, double? InferMs, string? InferSize,
     double? ForwardGflop, double? TrainGflopPerSecond, double? InferGflopPerSecond, double PeakRssMb, string Allocator,
-    string Precision = "fp32");
+    string Precision = "fp32", double? TrainBaseRssMb = null, double? TrainPeakRssMb = null);
 
 /// Times the network the way the issue defines the comparison with the original: a training step
 /// (forward in train mode, the original's loss, backward, AdamW step with the DAFormer parameter
 /// groups) on a (B,3,crop,crop) batch, a no-grad forward of that batch, and optionally whole-image
-/// inference of one W×H image. The first iteration warms up and is not timed.
+/// inference of one W×H image. The first iteration warms up and is not timed. `TrainPeakRssMb` is the
+/// peak resident set during the training iterations, `TrainBaseRssMb` the resident set just before
+/// them (network and batch built): their difference is what the training step itself holds.
+/// `PeakRssMb` is the peak over the whole measurement.
 public static class ModelBenchmark
 {
-    /// With bf16/fp16 the network is prepared for low-precision inference (LowPrecisionInference) and
-    /// the training step is left out (low-precision training is not built yet): forward and inference only.
+    /// With bf16/fp16 the training step is mixed precision as a run trains (Autocast on float32 weights,
+    /// fp16 with loss scaling), for the networks Autocast covers (MixedPrecisionCoverage; others leave
+    /// the step out); then the network is prepared for low-precision inference (LowPrecisionInference:
+    /// BN folded, weights cast once) and the forward and inference are timed.
     public static ModelBenchResult Run(SegmentorSpec spec, int crop, int batch, int iters, Device device, (int W, int H)? infer, bool train = true,
                                        Precision precision = Precision.Fp32)
     {
@@ -32,28 +38,34 @@ public static class ModelBenchmark
         using var model = Architectures.Build(spec);
         model.to(device);
         var parameters = model.parameters().Sum(p => p.numel());
-        if (precision != Precision.Fp32)
-        {
-            model.eval();
-            LowPrecisionInference.Prepare(model, precision, device);
-        }
-        double? trainMs = null, fwdMs = null, inferMs = null;
+        double? trainMs = null, fwdMs = null, inferMs = null, trainBaseRss = null, trainPeakRss = null;
         using var img = train ? randn(batch, 3, crop, crop, device: device) : null;
-        if (train && precision == Precision.Fp32)
+        if (train && (precision == Precision.Fp32 || MixedPrecisionCoverage.Covers(spec)))
         {
             var groups = ParameterGroups.Build(model.named_parameters().Select(p => (p.name, p.parameter)));
             using var opt = ParameterGroups.CreateAdamW(groups);
             using var label = randint(0, spec.NumClasses, [batch, 1, crop, crop], dtype: ScalarType.Int64, device: device);
+            var trained = model.parameters().ToList();
+            var scaler = OptimizerUpdate.InitialScaler(precision);
             model.train();
+            using var autocast = Autocast.Enable(TrainingPrecision.ComputeType(precision));
+            ProcessMemory.TryResetPeak();
+            trainBaseRss = ProcessMemory.RssMb();
             trainMs = Time(iters, () =>
             {
                 using var scope = NewDisposeScope();
                 opt.zero_grad();
                 var loss = Segmentor.Loss(model.DecodeLogits(model.ExtractFeatures(img!)), label);
-                loss.backward();
-                opt.step();
+                ScaledOptimizerStep.Backward(loss, OptimizerUpdate.LossScale(scaler));
+                scaler = OptimizerUpdate.Apply(scaler, trained, () => opt.step(), 0).Scaler;
                 Sync(device);
             });
+            trainPeakRss = ProcessMemory.PeakRssMb();
+        }
+        if (precision != Precision.Fp32)
+        {
+            model.eval();
+            LowPrecisionInference.Prepare(model, precision, device);
         }
         if (train)
         {
@@ -85,7 +97,8 @@ public static class ModelBenchmark
             flops is { } f ? Math.Round(f / 1e9, 1) : null,
             flops is { } f2 && trainMs is { } t ? Math.Round(3 * f2 * batch / (t / 1000) / 1e9, 1) : null,
             inferFlops is { } fi && inferMs is { } ti ? Math.Round(fi / (ti / 1000) / 1e9, 1) : null,
-            Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator(), precision.Name());
+            Math.Round(ProcessMemory.PeakRssMb(), 0), ProcessMemory.Allocator(), precision.Name(),
+            trainBaseRss is { } b0 ? Math.Round(b0, 0) : null, trainPeakRss is { } p0 ? Math.Round(p0, 0) : null);
     }
 
     /// Mean milliseconds of `iters` timed runs after one warm-up run.

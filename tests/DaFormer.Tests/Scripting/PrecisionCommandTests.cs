@@ -26,7 +26,9 @@ public class PrecisionCommandTests
         Assert.Equal("fp32", fp32.GetProperty("precision").GetString());
         Assert.Equal("bf16", bf16.GetProperty("precision").GetString());
         Assert.True(fp32.GetProperty("train_step_ms").GetDouble() > 0, lines[0]);
-        Assert.Equal(JsonValueKind.Null, bf16.GetProperty("train_step_ms").ValueKind); // bf16 training not built yet
+        Assert.True(bf16.GetProperty("train_step_ms").GetDouble() > 0, lines[0]); // mixed-precision training step
+        Assert.True(bf16.GetProperty("train_peak_rss_mb").GetDouble() >= bf16.GetProperty("train_base_rss_mb").GetDouble(), lines[0]);
+        Assert.True(j.GetProperty("train_speedup").GetDouble() > 0, lines[0]);
         Assert.True(bf16.GetProperty("infer_ms").GetDouble() > 0 && bf16.GetProperty("forward_ms").GetDouble() > 0, lines[0]);
         Assert.Equal(fp32.GetProperty("parameters").GetInt64(), bf16.GetProperty("parameters").GetInt64());
         Assert.True(j.GetProperty("infer_speedup").GetDouble() > 0, lines[0]);
