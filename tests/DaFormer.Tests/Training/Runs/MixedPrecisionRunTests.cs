@@ -72,8 +72,19 @@ public class MixedPrecisionRunTests
     [Fact]
     public void A_bf16_hrda_run_trains()
     {
+        // HrdaRunTests' tiny HRDA: 128×64 images, 64×64 crops, 32×32 detail crop, context at scale 0.5.
         var c = TinyRun.Config(iters: 2);
-        c = c with { Model = c.Model with { Hrda = new HrdaConfig { DetailCrop = new(32, 32), AttentionEmbedDim = 8 } } };
+        c = c with
+        {
+            Model = c.Model with { Hrda = new HrdaConfig { DetailCrop = new(32, 32), AttentionEmbedDim = 8 } },
+            Data = c.Data with
+            {
+                Source = c.Data.Source with { Scale = new(128, 64) },
+                Target = c.Data.Target with { Scale = new(128, 64) },
+                Validation = c.Data.Validation with { Scale = new(128, 64) },
+                Crop = new(64, 64),
+            },
+        };
         var outcome = Trainer.Run(WithPrecision(c, Precision.Bf16), TinyRun.Request(Paths.NewTempDir("work")));
         Assert.Equal(RunStatus.Completed, outcome.Status);
         var terms = TinyRun.LossTerms(outcome.RunDir);
