@@ -5,9 +5,10 @@ using static TorchSharp.torch;
 namespace DaFormer.Model.LowPrecision;
 
 /// The part of `torch.autocast` that mixed-precision training needs (TorchSharp 0.107 has none): while
-/// a scope is open on this thread, our convolutions and linear layers — and with them attention, whose
-/// queries, keys and values come out of linear layers — compute in the scope's dtype (bf16, or fp16 on
-/// CUDA), and LayerNorm computes in float32. Everything else runs in the dtype of its input.
+/// a scope is open on this thread, our convolutions (but the strided ones, see `Conv2d`) and linear
+/// layers — and with them attention, whose queries, keys and values come out of linear layers —
+/// compute in the scope's dtype (bf16, or fp16 on CUDA), and LayerNorm computes in float32.
+/// Everything else runs in the dtype of its input.
 ///
 /// The weights stay float32: they are the master weights AdamW updates and checkpoints hold. Each
 /// forward casts input, weight and bias of a layer to the compute dtype; the cast is differentiable,
@@ -35,10 +36,22 @@ public static class Autocast
     /// casting); disposing it restores the previous scope. Scopes nest.
     public static IDisposable Enable(ScalarType? dtype) => new Scope(dtype is ScalarType.Float32 ? null : dtype);
 
-    /// `conv.forward(x)`, under a scope with input, weight and bias cast to the compute dtype.
+    /// `conv.forward(x)`, under a scope with input, weight and bias cast to the compute dtype — except
+    /// strided convolutions (MiT's patch embeddings and attention spatial reduction), which run in
+    /// float32: libtorch 2.10's bf16 backward of a strided convolution is 5–15× slower than float32 on
+    /// this CPU at the grids of small crops (measured 2026-12-01, 128² crops: patch embeddings 2–4
+    /// 21–48 ms vs 3–9 ms, the 8×8/8 reduction 24–27 ms vs 1.3–1.7 ms) and they are a small part of
+    /// the step in float32 at any size.
     public static Tensor Conv2d(Conv2d conv, Tensor x)
     {
-        if (current is not { } dtype) return conv.forward(x);
+        if (current is null) return conv.forward(x);
+        if (conv.stride.Any(s => s > 1))
+        {
+            if (x.dtype == conv.weight!.dtype) return conv.forward(x);
+            using var same = x.to(conv.weight.dtype);
+            return conv.forward(same);
+        }
+        var dtype = current.Value;
         if (conv.padding_mode != PaddingModes.Zeros || conv.padding_type is not null)
             throw new NotSupportedException("Autocast.Conv2d covers zero-padded convolutions with explicit padding (every convolution of our networks).");
         using var input = Cast(x, dtype);
