@@ -39,7 +39,8 @@ public sealed record EncoderInfo(
 /// `Channels` is the fixed width of the head's base config, or null when <see cref="SegmentorSpec.Channels"/>
 /// sets it (DAFormer / SegFormer heads) — DeepLabV2 has none. `ResNetBase`: its base config is a
 /// ResNet `*_r50-d8.py` file, so on MiT the original needs the `mitbN-del` backbone name.
-/// `OriginalSignature` identifies it in an original mmseg config (see OriginalConfig).
+/// `OriginalSignature` identifies it in an original mmseg config (see OriginalConfig and
+/// <see cref="ArchitectureTable.HeadBySignature"/>); `Fusion` is the DAFormerHead fusion of the DAFormer variants.
 public sealed record HeadInfo(
     string Name,
     IReadOnlyList<EncoderFamily> Encoders,
@@ -50,10 +51,43 @@ public sealed record HeadInfo(
     string Description,
     Func<IReadOnlyList<int>, SegmentorSpec, int, DecodeHead> Create,
     Func<SegFormerAdapter>? Neck = null,
-    IReadOnlyList<string>? Aliases = null)
+    IReadOnlyList<string>? Aliases = null,
+    DaformerFusion? Fusion = null)
 {
     /// The head's width for a spec: the fixed base-config value, or the spec's Channels.
     public int ChannelsFor(SegmentorSpec spec) => Channels ?? spec.Channels;
+}
+
+/// Every encoder name of the paper, once: ours, which is also the generator's for the ResNet family
+/// (the generator writes MiT without the underscore, <see cref="EncoderInfo.GeneratorName"/>).
+/// <see cref="ArchitectureTable.Encoders"/>, <see cref="MitVariant"/> and the run config's encoder enum
+/// take their names from here.
+public static class EncoderNames
+{
+    public const string MitB0 = "mit_b0", MitB1 = "mit_b1", MitB2 = "mit_b2", MitB3 = "mit_b3", MitB4 = "mit_b4", MitB5 = "mit_b5";
+    /// MiT-b5 under a ResNet-based model config (`_delete_=True` backbone), the generator's name for
+    /// the `sfa_dlv3p_nodbn` row; builds the same network as `mit_b5` (see <see cref="ArchitectureTable.FindEncoder"/>).
+    public const string MitB5Del = "mitb5-del";
+    public const string R50V1c = "r50v1c", R101V1c = "r101v1c";
+    public const string X50_32 = "x50-32", X101_32 = "x101-32";
+    public const string S50 = "s50", S101 = "s101", S200 = "s200";
+}
+
+/// Every decode-head name of the paper, once: the architecture strings of the original `experiments.py`
+/// (`_nodbn` = no BatchNorm in the head, `sfa_` = SegFormer-adapter neck). <see cref="ArchitectureTable.Heads"/>
+/// and the run config's decoder enum take their names from here.
+public static class HeadNames
+{
+    public const string DaformerSepAspp = "daformer_sepaspp", DaformerAspp = "daformer_aspp", DaformerConv1 = "daformer_conv1",
+        DaformerSepAsppBottleneck = "daformer_sepaspp_bottleneck", DaformerIsa = "daformer_isa";
+    /// The short name `model describe` and configs accept for <see cref="DaformerSepAspp"/>.
+    public const string Daformer = "daformer";
+    public const string Segformer = "segformer";
+    public const string Upernet = "upernet", UpernetCh256 = "upernet_ch256";
+    public const string Dlv2Red = "dlv2red", Dlv2 = "dlv2";
+    public const string Dlv3pNodbn = "dlv3p_nodbn", Dlv3p = "dlv3p", SfaDlv3pNodbn = "sfa_dlv3p_nodbn";
+    public const string DaNodbn = "da_nodbn", Da = "da";
+    public const string IsaNodbn = "isa_nodbn", Isa = "isa";
 }
 
 /// Every encoder and decode head this implementation builds, under our names and the original
@@ -74,13 +108,13 @@ public static class ArchitectureTable
     public static readonly IReadOnlyList<EncoderInfo> Encoders =
     [
         .. MitVariant.All.Select(MitEncoder),
-        ResNetEncoder("r50v1c", "ResNetV1c", ResNetOptions.V1c(50), "resnet50_v1c", "resnet50_v1c-2cccc1ad.pth", "ResNet-50-V1c (deep stem)"),
-        ResNetEncoder("r101v1c", "ResNetV1c", ResNetOptions.V1c(101), "resnet101_v1c", "resnet101_v1c-e67eebb6.pth", "ResNet-101-V1c (deep stem)"),
-        ResNetEncoder("x50-32", "ResNeXt", ResNetOptions.ResNeXt32x4d(50), "resnext50_32x4d", "resnext50-32x4d-0ab1a123.pth", "ResNeXt-50 32×4d (7×7 stem)"),
-        ResNetEncoder("x101-32", "ResNeXt", ResNetOptions.ResNeXt32x4d(101), "resnext101_32x4d", "resnext101_32x4d-a5af3160.pth", "ResNeXt-101 32×4d (7×7 stem)"),
-        ResNetEncoder("s50", "ResNeSt", ResNetOptions.ResNeSt(50), "resnest50", "resnest50_d2-7497a55b.pth", "ResNeSt-50 (split attention, radix 2, stem 64)"),
-        ResNetEncoder("s101", "ResNeSt", ResNetOptions.ResNeSt(101), "resnest101", "resnest101_d2-f3b931b2.pth", "ResNeSt-101 (split attention, radix 2, stem 128)"),
-        ResNetEncoder("s200", "ResNeSt", ResNetOptions.ResNeSt(200), "resnest200", "resnest200_d2-ca88e41f.pth", "ResNeSt-200 (split attention, radix 2, stem 128)"),
+        ResNetEncoder(EncoderNames.R50V1c, "ResNetV1c", ResNetOptions.V1c(50), "resnet50_v1c", "resnet50_v1c-2cccc1ad.pth", "ResNet-50-V1c (deep stem)"),
+        ResNetEncoder(EncoderNames.R101V1c, "ResNetV1c", ResNetOptions.V1c(101), "resnet101_v1c", "resnet101_v1c-e67eebb6.pth", "ResNet-101-V1c (deep stem)"),
+        ResNetEncoder(EncoderNames.X50_32, "ResNeXt", ResNetOptions.ResNeXt32x4d(50), "resnext50_32x4d", "resnext50-32x4d-0ab1a123.pth", "ResNeXt-50 32×4d (7×7 stem)"),
+        ResNetEncoder(EncoderNames.X101_32, "ResNeXt", ResNetOptions.ResNeXt32x4d(101), "resnext101_32x4d", "resnext101_32x4d-a5af3160.pth", "ResNeXt-101 32×4d (7×7 stem)"),
+        ResNetEncoder(EncoderNames.S50, "ResNeSt", ResNetOptions.ResNeSt(50), "resnest50", "resnest50_d2-7497a55b.pth", "ResNeSt-50 (split attention, radix 2, stem 64)"),
+        ResNetEncoder(EncoderNames.S101, "ResNeSt", ResNetOptions.ResNeSt(101), "resnest101", "resnest101_d2-f3b931b2.pth", "ResNeSt-101 (split attention, radix 2, stem 128)"),
+        ResNetEncoder(EncoderNames.S200, "ResNeSt", ResNetOptions.ResNeSt(200), "resnest200", "resnest200_d2-ca88e41f.pth", "ResNeSt-200 (split attention, radix 2, stem 128)"),
     ];
 
     static readonly EncoderFamily[] MitOnly = [EncoderFamily.Mit];
@@ -91,7 +125,7 @@ public static class ArchitectureTable
         name, MitOnly, signature, null, true, false, description,
         (ins, s, ch) => new DaformerHead(ins, ch, s.NumClasses, fusion, s.DropoutRatio),
         fusion == DaformerFusion.SepAsppBottleneck ? () => new SegFormerAdapter([3], [8]) : null,
-        Aliases: fusion == DaformerFusion.SepAspp ? ["daformer"] : null);
+        Aliases: fusion == DaformerFusion.SepAspp ? [HeadNames.Daformer] : null, Fusion: fusion);
 
     static HeadInfo Dlv2(string name, int[] dilations, string description) => new(
         name, Any, $"DLV2Head/{dilations.Length}", null, false, true, description,
@@ -120,24 +154,24 @@ public static class ArchitectureTable
 
     public static readonly IReadOnlyList<HeadInfo> Heads =
     [
-        Daformer("daformer_sepaspp", DaformerFusion.SepAspp, "DAFormerHead/aspp/sep", "DAFormer: context-aware fusion with depthwise-separable ASPP (final)"),
-        Daformer("daformer_aspp", DaformerFusion.Aspp, "DAFormerHead/aspp", "DAFormer fusion with plain ASPP (w/o DSC)"),
-        Daformer("daformer_conv1", DaformerFusion.Conv1, "DAFormerHead/conv", "DAFormer embeddings + 1×1 fusion (SegFormer-like, C_e 256)"),
-        Daformer("daformer_sepaspp_bottleneck", DaformerFusion.SepAsppBottleneck, "DAFormerHead/conv/neck", "context only at F4 (F4 ×8, 1×1 conv + sep-ASPP), 1×1 fusion"),
-        Daformer("daformer_isa", DaformerFusion.Isa, "DAFormerHead/isa", "DAFormer embeddings + ISA fusion (decoder study)"),
-        new("segformer", Any, "SegFormerHead", null, true, false, "SegFormer all-MLP head",
+        Daformer(HeadNames.DaformerSepAspp, DaformerFusion.SepAspp, "DAFormerHead/aspp/sep", "DAFormer: context-aware fusion with depthwise-separable ASPP (final)"),
+        Daformer(HeadNames.DaformerAspp, DaformerFusion.Aspp, "DAFormerHead/aspp", "DAFormer fusion with plain ASPP (w/o DSC)"),
+        Daformer(HeadNames.DaformerConv1, DaformerFusion.Conv1, "DAFormerHead/conv", "DAFormer embeddings + 1×1 fusion (SegFormer-like, C_e 256)"),
+        Daformer(HeadNames.DaformerSepAsppBottleneck, DaformerFusion.SepAsppBottleneck, "DAFormerHead/conv/neck", "context only at F4 (F4 ×8, 1×1 conv + sep-ASPP), 1×1 fusion"),
+        Daformer(HeadNames.DaformerIsa, DaformerFusion.Isa, "DAFormerHead/isa", "DAFormer embeddings + ISA fusion (decoder study)"),
+        new(HeadNames.Segformer, Any, "SegFormerHead", null, true, false, "SegFormer all-MLP head",
             (ins, s, ch) => new SegformerHead(ins, ch, s.NumClasses, s.DropoutRatio)),
-        Uper("upernet", 512),
-        Uper("upernet_ch256", 256),
-        Dlv2("dlv2red", DeepLabV2Head.ReducedDilations, "DeepLabV2 classifier, dilations 6,12"),
-        Dlv2("dlv2", DeepLabV2Head.FullDilations, "DeepLabV2 classifier, dilations 6,12,18,24"),
-        Dlv3p("dlv3p_nodbn", norm: false, sfa: false),
-        Dlv3p("dlv3p", norm: true, sfa: false),
-        Dlv3p("sfa_dlv3p_nodbn", norm: false, sfa: true),
-        Da("da_nodbn", norm: false),
-        Da("da", norm: true),
-        Isa("isa_nodbn", norm: false),
-        Isa("isa", norm: true),
+        Uper(HeadNames.Upernet, 512),
+        Uper(HeadNames.UpernetCh256, 256),
+        Dlv2(HeadNames.Dlv2Red, DeepLabV2Head.ReducedDilations, "DeepLabV2 classifier, dilations 6,12"),
+        Dlv2(HeadNames.Dlv2, DeepLabV2Head.FullDilations, "DeepLabV2 classifier, dilations 6,12,18,24"),
+        Dlv3p(HeadNames.Dlv3pNodbn, norm: false, sfa: false),
+        Dlv3p(HeadNames.Dlv3p, norm: true, sfa: false),
+        Dlv3p(HeadNames.SfaDlv3pNodbn, norm: false, sfa: true),
+        Da(HeadNames.DaNodbn, norm: false),
+        Da(HeadNames.Da, norm: true),
+        Isa(HeadNames.IsaNodbn, norm: false),
+        Isa(HeadNames.Isa, norm: true),
     ];
 
     /// Names the original generator knows but cannot build, with the reason.
@@ -156,6 +190,15 @@ public static class ArchitectureTable
     /// The head with this name or alias (`daformer` = `daformer_sepaspp`), or null.
     public static HeadInfo? FindHead(string name) =>
         Heads.FirstOrDefault(h => h.Name == name || (h.Aliases?.Contains(name) ?? false));
+
+    /// The head an original mmseg config describes by its signature (`DAHead/nodbn`, `DLV2Head/2`,
+    /// `DAFormerHead/aspp/sep`, `UPerHead/256`, …; see <see cref="HeadInfo.OriginalSignature"/>), or null.
+    public static HeadInfo? HeadBySignature(string signature) => Heads.FirstOrDefault(h => h.OriginalSignature == signature);
+
+    /// The head a bare encoder is paired with when nothing else says which (an ImageNet file checked
+    /// on its own): the DAFormer head on MiT, the paper's DeepLabV2 on the ResNet family.
+    public static HeadInfo DefaultHead(EncoderInfo encoder) =>
+        Head(encoder.Family == EncoderFamily.Mit ? HeadNames.DaformerSepAspp : HeadNames.Dlv2Red);
 
     /// The encoder; a DaFormerError listing the choices when unknown.
     public static EncoderInfo Encoder(string name) => FindEncoder(name)

@@ -1,4 +1,5 @@
 using DaFormer.Model.Backbones;
+using DaFormer.Model.Heads;
 
 namespace DaFormer.Model;
 
@@ -14,12 +15,15 @@ public static class FlopCount
         var v = MitVariant.Find(spec.Encoder);
         if (v is null) return null;
         var (encoder, sizes) = Mit(v, h, w);
-        var head = Architectures.CanonicalHead(spec.Head) switch
+        var info = ArchitectureTable.FindHead(spec.Head);
+        double Mlp() => Embeds(v, sizes, spec.Channels) + Conv(sizes[0], 4.0 * spec.Channels, spec.Channels, 1) + Conv(sizes[0], spec.Channels, spec.NumClasses, 1);
+        var head = info?.Fusion switch
         {
-            "daformer_sepaspp" => DaformerHead(v, sizes, spec.Channels, spec.NumClasses, sep: true),
-            "daformer_aspp" => DaformerHead(v, sizes, spec.Channels, spec.NumClasses, sep: false),
-            "daformer_conv1" => Embeds(v, sizes, spec.Channels) + Conv(sizes[0], 4.0 * spec.Channels, spec.Channels, 1) + Conv(sizes[0], spec.Channels, spec.NumClasses, 1),
-            "segformer" => Embeds(v, sizes, spec.Channels) + Conv(sizes[0], 4.0 * spec.Channels, spec.Channels, 1) + Conv(sizes[0], spec.Channels, spec.NumClasses, 1),
+            DaformerFusion.SepAspp => DaformerHead(v, sizes, spec.Channels, spec.NumClasses, sep: true),
+            DaformerFusion.Aspp => DaformerHead(v, sizes, spec.Channels, spec.NumClasses, sep: false),
+            DaformerFusion.Conv1 => Mlp(),
+            // SegFormer's all-MLP head counts as the 1×1 fusion does.
+            null when info?.Name == HeadNames.Segformer => Mlp(),
             _ => (double?)null,
         };
         return head is null ? null : encoder + head.Value;

@@ -57,9 +57,7 @@ public sealed class Segmentor : SegmentorBase
     /// Decode-head logits at the head's resolution (1/4 of the input for MiT).
     public Tensor DecodeLogits(Tensor[] features)
     {
-        var logits = decode_head.forward(features);
-        if (logits.dtype is not (ScalarType.BFloat16 or ScalarType.Float16)) return logits;
-        using (logits) return logits.to(ScalarType.Float32);
+        return Float32Logits(decode_head.forward(features));
     }
 
     /// Logits resized to the input size (mmseg `encode_decode`).
@@ -74,19 +72,38 @@ public sealed class Segmentor : SegmentorBase
         finally { foreach (var f in features) f.Dispose(); }
     }
 
-    /// mmseg `EncoderDecoder.forward_train`: one forward, `decode.loss_seg` and `decode.acc_seg`.
+    /// mmseg `EncoderDecoder.forward_train`: one forward, then one CE term per training output of
+    /// the head (<see cref="DecodeTrain"/>): `decode.loss_seg` / `decode.acc_seg` for most heads,
+    /// DANet's `decode.pam_cam.*`, `decode.pam.*`, `decode.cam.*` (`DAHead.losses`).
     public override TrainingOutput ForwardTrain(Tensor img, Tensor gt, Tensor? pixelWeight = null, Random? random = null, bool returnFeatures = false)
     {
         var features = ExtractFeatures(img);
-        var logits = DecodeLogits(features);
-        var loss = Loss(logits, gt, pixelWeight);
-        var accuracy = Accuracy(logits, gt);
-        if (!returnFeatures) foreach (var f in features) f.Dispose();
-        return new TrainingOutput(
-            [new("decode.loss_seg", loss)],
-            new Dictionary<string, double> { ["decode.acc_seg"] = accuracy },
-            logits,
-            returnFeatures ? features : null);
+        var output = DecodeTrain(features, gt, pixelWeight);
+        if (!returnFeatures)
+        {
+            foreach (var f in features) f.Dispose();
+            return output;
+        }
+        return output with { Features = features };
+    }
+
+    /// The decode head's training losses on `features` (mmseg `decode_head.forward_train` → `losses`):
+    /// one <see cref="Loss"/> (weight 1.0) per training output of the head, logged as
+    /// `{output}.loss_seg` with its accuracy `{output}.acc_seg`, in the head's order. The summed loss
+    /// is what the original back-propagates (`_parse_losses` adds every key containing `loss`).
+    /// `Logits` is the first output, the one inference uses (DANet: `pam_cam`).
+    public TrainingOutput DecodeTrain(Tensor[] features, Tensor label, Tensor? pixelWeight = null)
+    {
+        var outputs = decode_head.ForwardTrain(features).Select(o => (o.Name, Logits: Float32Logits(o.Logits))).ToList();
+        var terms = new List<KeyValuePair<string, Tensor>>();
+        var accuracies = new Dictionary<string, double>();
+        foreach (var (name, logits) in outputs)
+        {
+            terms.Add(new($"{name}.loss_seg", Loss(logits, label, pixelWeight)));
+            accuracies[$"{name}.acc_seg"] = Accuracy(logits, label);
+        }
+        foreach (var (_, logits) in outputs.Skip(1)) logits.Dispose();
+        return new TrainingOutput(terms, accuracies, outputs[0].Logits);
     }
 
     /// The original's segmentation loss (spec §3.4): logits bilinearly upsampled to the label size,
@@ -103,31 +120,11 @@ public sealed class Segmentor : SegmentorBase
         return weighted.mean();
     }
 
-    /// The decode head's training loss on `features` (mmseg `decode_head.forward_train` + `_parse_losses`):
-    /// the sum of one <see cref="Loss"/> per training output of the head (DANet: pam_cam, pam, cam, each
-    /// weight 1.0) and the log entries `{output}.loss_seg` / `{output}.acc_seg` (`decode.loss_seg`, or
-    /// `decode.pam_cam.loss_seg`, …), with `logPrefix` in front (`mix.`).
-    public (Tensor Loss, Dictionary<string, double> Logs) DecodeLosses(Tensor[] features, Tensor label, Tensor? pixelWeight = null, string logPrefix = "")
+    /// Low-precision logits (bf16/fp16 after `LowPrecisionInference.Prepare`) as float32; others unchanged.
+    static Tensor Float32Logits(Tensor logits)
     {
-        var outputs = decode_head.ForwardTrain(features);
-        var logs = new Dictionary<string, double>();
-        Tensor? total = null;
-        foreach (var (name, logits) in outputs)
-        {
-            var loss = Loss(logits, label, pixelWeight);
-            logs[$"{logPrefix}{name}.loss_seg"] = loss.ToDouble();
-            logs[$"{logPrefix}{name}.acc_seg"] = Accuracy(logits, label);
-            if (total is null) total = loss;
-            else
-            {
-                var sum = total + loss;
-                total.Dispose();
-                loss.Dispose();
-                total = sum;
-            }
-            logits.Dispose();
-        }
-        return (total!, logs);
+        if (logits.dtype is not (ScalarType.BFloat16 or ScalarType.Float16)) return logits;
+        using (logits) return logits.to(ScalarType.Float32);
     }
 
     /// mmseg `accuracy` (logged as `decode.acc_seg`): % of ALL pixels whose arg-max of the upsampled

@@ -7,8 +7,8 @@ namespace DaFormer.Model;
 /// `Channels` is the DAFormer head's channels = embed_dims (256 in the paper; the parity fixture uses 64;
 /// SegFormer uses 768 on b3…b5). `DropPathRate` is the MiT stochastic-depth maximum.
 public sealed record SegmentorSpec(
-    string Encoder = "mit_b5",
-    string Head = "daformer_sepaspp",
+    string Encoder = EncoderNames.MitB5,
+    string Head = HeadNames.DaformerSepAspp,
     int NumClasses = 19,
     int Channels = 256,
     double DropPathRate = 0.1,

@@ -1,3 +1,5 @@
+using DaFormer.Model;
+
 namespace DaFormer.Model.Backbones;
 
 /// One MiT (Mix Transformer) size. All variants share the structure of spec §3.1 and differ only
@@ -14,12 +16,12 @@ public sealed record MitVariant(string Name, int[] EmbedDims, int[] Depths, int[
 
     public static readonly IReadOnlyList<MitVariant> All =
     [
-        new("mit_b0", [32, 64, 160, 256], [2, 2, 2, 2], [1, 2, 5, 8]),
-        new("mit_b1", [64, 128, 320, 512], [2, 2, 2, 2], [1, 2, 5, 8]),
-        new("mit_b2", [64, 128, 320, 512], [3, 4, 6, 3], [1, 2, 5, 8]),
-        new("mit_b3", [64, 128, 320, 512], [3, 4, 18, 3], [1, 2, 5, 8]),
-        new("mit_b4", [64, 128, 320, 512], [3, 8, 27, 3], [1, 2, 5, 8]),
-        new("mit_b5", [64, 128, 320, 512], [3, 6, 40, 3], [1, 2, 5, 8]),
+        new(EncoderNames.MitB0, [32, 64, 160, 256], [2, 2, 2, 2], [1, 2, 5, 8]),
+        new(EncoderNames.MitB1, [64, 128, 320, 512], [2, 2, 2, 2], [1, 2, 5, 8]),
+        new(EncoderNames.MitB2, [64, 128, 320, 512], [3, 4, 6, 3], [1, 2, 5, 8]),
+        new(EncoderNames.MitB3, [64, 128, 320, 512], [3, 4, 18, 3], [1, 2, 5, 8]),
+        new(EncoderNames.MitB4, [64, 128, 320, 512], [3, 8, 27, 3], [1, 2, 5, 8]),
+        new(EncoderNames.MitB5, [64, 128, 320, 512], [3, 6, 40, 3], [1, 2, 5, 8]),
     ];
 
     public static MitVariant? Find(string name) => All.FirstOrDefault(v => v.Name == name);

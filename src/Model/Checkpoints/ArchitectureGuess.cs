@@ -70,16 +70,16 @@ public static class ArchitectureGuess
             channels = (int)embed[0];
             if (!shapes.TryGetValue(h + "conv_seg.weight", out var seg)) return new SpecGuess(null, "a DAFormer head without decode_head.conv_seg.weight");
             classes = (int)seg[0];
-            if (HasRoot(shapes, h + "embed_layers.3.1.")) head = "daformer_sepaspp_bottleneck";
-            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.depthwise_conv.")) head = "daformer_sepaspp";
-            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.conv.")) head = "daformer_aspp";
-            else if (HasRoot(shapes, h + "fuse_layer.global_relation.")) head = "daformer_isa";
-            else if (shapes.ContainsKey(h + "fuse_layer.conv.weight")) head = "daformer_conv1";
+            if (HasRoot(shapes, h + "embed_layers.3.1.")) head = HeadNames.DaformerSepAsppBottleneck;
+            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.depthwise_conv.")) head = HeadNames.DaformerSepAspp;
+            else if (HasRoot(shapes, h + "fuse_layer.aspp_modules.1.conv.")) head = HeadNames.DaformerAspp;
+            else if (HasRoot(shapes, h + "fuse_layer.global_relation.")) head = HeadNames.DaformerIsa;
+            else if (shapes.ContainsKey(h + "fuse_layer.conv.weight")) head = HeadNames.DaformerConv1;
             else return new SpecGuess(null, "a DAFormer head (embed_layers.*) whose fuse_layer is none of sep-ASPP, ASPP, ISA or conv1");
         }
         else if (shapes.TryGetValue(h + "linear_c.0.proj.weight", out var linear))
         {
-            head = "segformer";
+            head = HeadNames.Segformer;
             channels = (int)linear[0];
             if (!shapes.TryGetValue(h + "linear_pred.weight", out var pred)) return new SpecGuess(null, "a SegFormer head without decode_head.linear_pred.weight");
             classes = (int)pred[0];
@@ -87,24 +87,26 @@ public static class ArchitectureGuess
         else if (shapes.TryGetValue(h + "conv_seg.weight", out var convSeg)) // DeepLabV2 is the one head without conv_seg
         {
             classes = (int)convSeg[0];
-            // Without BN (`_nodbn`) every ConvModule carries a bias.
-            string Norm(string conv) => shapes.ContainsKey(h + conv + ".conv.bias") ? "_nodbn" : "";
-            if (HasRoot(shapes, h + "image_pool.")) head = (isMit ? "sfa_" : "") + "dlv3p" + Norm("image_pool.1");
-            else if (HasRoot(shapes, h + "pam_in_conv.")) head = "da" + Norm("pam_in_conv");
-            else if (HasRoot(shapes, h + "global_relation.")) head = "isa" + Norm("in_conv");
-            else if (HasRoot(shapes, h + "psp_modules.")) head = convSeg[1] == 256 ? "upernet_ch256" : "upernet";
-            else return new SpecGuess(null, $"the decode_head.* keys ({string.Join(", ", shapes.Keys.Where(k => k.StartsWith(h, StringComparison.Ordinal)).Take(3))}, …) match no known head");
+            // The head's signature in the table (as OriginalConfig reads it from an mmseg config): without
+            // BN (`_nodbn`) every ConvModule carries a bias; DeepLabV3+ on MiT sits behind the SegFormer adapter.
+            string Norm(string conv) => shapes.ContainsKey(h + conv + ".conv.bias") ? "/nodbn" : "";
+            var signature =
+                HasRoot(shapes, h + "image_pool.") ? "DepthwiseSeparableASPPHead" + Norm("image_pool.1") + (isMit ? "/neck" : "")
+                : HasRoot(shapes, h + "pam_in_conv.") ? "DAHead" + Norm("pam_in_conv")
+                : HasRoot(shapes, h + "global_relation.") ? "ISAHead" + Norm("in_conv")
+                : HasRoot(shapes, h + "psp_modules.") ? $"UPerHead/{convSeg[1]}"
+                : null;
+            if (signature is null)
+                return new SpecGuess(null, $"the decode_head.* keys ({string.Join(", ", shapes.Keys.Where(k => k.StartsWith(h, StringComparison.Ordinal)).Take(3))}, …) match no known head");
+            if (ArchitectureTable.HeadBySignature(signature) is not { } known)
+                return new SpecGuess(null, $"a {signature} head, which the original builds in no experiment");
+            head = known.Name;
         }
         else if (shapes.TryGetValue(h + "aspp_modules.0.conv.weight", out var aspp))
         {
             var branches = Indices(shapes, h + "aspp_modules.");
-            head = branches switch
-            {
-                2 => "dlv2red",
-                4 => "dlv2",
-                _ => "",
-            };
-            if (head == "") return new SpecGuess(null, $"a DeepLabV2 head with {branches} ASPP branches (expected 2 for dlv2red or 4 for dlv2)");
+            head = ArchitectureTable.HeadBySignature($"DLV2Head/{branches}")?.Name ?? "";
+            if (head == "") return new SpecGuess(null, $"a DeepLabV2 head with {branches} ASPP branches (expected 2 for {HeadNames.Dlv2Red} or 4 for {HeadNames.Dlv2})");
             classes = (int)aspp[0];
         }
         else

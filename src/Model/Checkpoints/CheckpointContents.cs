@@ -73,6 +73,10 @@ public static class CheckpointReader
         var tensors = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (DictionaryEntry e in weights)
             if (e.Value is Tensor t) tensors[e.Key.ToString()!] = t;
+        // mmcv `load_checkpoint`: when the first key starts with `module.` (a DataParallel save),
+        // the first 7 characters of every key are dropped.
+        if (tensors.Keys.FirstOrDefault()?.StartsWith("module.", StringComparison.Ordinal) == true)
+            tensors = tensors.ToDictionary(kv => kv.Key[7..], kv => kv.Value, StringComparer.Ordinal);
         if (tensors.Count == 0)
             throw new DaFormerError($"{path}: the file holds no tensors at the top level, under 'state_dict' or under 'model'. " +
                                     $"Top-level keys: {string.Join(", ", root.Keys.Cast<object>().Take(8))}. Expected a state dict or an mmcv/DAFormer checkpoint.");

@@ -53,9 +53,11 @@ public static class SegmentorLoading
         return model;
     }
 
-    /// Loads an ImageNet `mit_b*.pth` (bare encoder keys; the classification `head.*` is ignored as in
-    /// the original's `load_state_dict(strict=False)`) — or the `backbone.*` of any segmentor or training
-    /// checkpoint — into the encoder. Missing and wrongly shaped keys are errors.
+    /// Loads an ImageNet encoder file — `mit_b*.pth`, or the open-mmlab ResNet-V1c / ResNeXt / ResNeSt
+    /// weights (bare encoder keys, optionally under `state_dict` and `module.`; the classifier `head.*` /
+    /// `fc.*` is ignored as by the original's non-strict `load_checkpoint`) — or the `backbone.*` of any
+    /// segmentor or training checkpoint — into the encoder. Missing keys (but a BN counter) and wrongly
+    /// shaped keys are errors.
     public static void LoadEncoder(SegmentorBase model, string path)
     {
         using var contents = CheckpointReader.Read(path);
@@ -72,22 +74,34 @@ public static class SegmentorLoading
             CheckpointLayout.Segmentor => (StateDictLoader.WithPrefix(contents.Tensors, "backbone."), "backbone."),
             CheckpointLayout.UdaTraining => (StateDictLoader.WithPrefix(contents.Tensors, "model.backbone."), "model.backbone."),
             _ => throw new DaFormerError($"{path}: not an encoder checkpoint — the keys ({string.Join(", ", contents.Tensors.Keys.Take(3))}, …) " +
-                                         $"are not those of an ImageNet mit_b*.pth (patch_embed1.*, block1.*, …); use pretrained/{model.Spec.Encoder}.pth."),
+                                         $"are not those of an ImageNet encoder file (MiT: patch_embed1.*, block1.*, …; ResNet family: stem.* or conv1.*, layer1.*, …); use {ImageNetFile(model.Spec.Encoder)}."),
         };
-        static bool IsClassifier(string k) => k.StartsWith("head.", StringComparison.Ordinal);
         var mismatch = StateDictLoader.Compare(model.Backbone, weights, IsClassifier);
+        mismatch = mismatch with { Missing = [.. mismatch.Missing.Where(k => !IsBatchCounter(k))] };
         if (!mismatch.IsEmpty)
         {
             var guess = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(contents.Tensors), prefix);
             var fit = guess.Encoder is { } e
                 ? e == model.Spec.Encoder
                     ? $" The file does hold a {e} encoder, but its keys differ; it may be damaged or come from another code base."
-                    : $" The file holds a {e} encoder: set Model.Encoder to {e}, or use pretrained/{model.Spec.Encoder}.pth for {model.Spec.Encoder}."
-                : $" The file fits no encoder known here ({guess.Reason}); use pretrained/{model.Spec.Encoder}.pth.";
+                    : $" The file holds a {e} encoder: set Model.Encoder to {e}, or use {ImageNetFile(model.Spec.Encoder)} for {model.Spec.Encoder}."
+                : $" The file fits no encoder known here ({guess.Reason}); use {ImageNetFile(model.Spec.Encoder)}.";
             throw new DaFormerError($"{path}: the encoder weights do not fit the {model.Spec.Encoder} encoder: {mismatch.Describe()}.{fit}");
         }
-        StateDictLoader.Load(model.Backbone, weights, path, strict: true, ignore: IsClassifier);
+        StateDictLoader.Load(model.Backbone, weights, path, strict: false, ignore: IsClassifier);
     }
+
+    /// The ImageNet classifier the original's non-strict `load_checkpoint` skips: MiT's `head.*`,
+    /// the ResNet family's `fc.*`.
+    static bool IsClassifier(string key) =>
+        key.StartsWith("head.", StringComparison.Ordinal) || key.StartsWith("fc.", StringComparison.Ordinal);
+
+    /// BatchNorm's `num_batches_tracked`: files converted from other code bases may lack it; the
+    /// original's non-strict load then keeps the fresh counter (it affects nothing with a fixed momentum).
+    static bool IsBatchCounter(string key) => key.EndsWith(".num_batches_tracked", StringComparison.Ordinal);
+
+    /// Where the run config expects the encoder's ImageNet weights (`pretrained/resnet101_v1c.pth`).
+    static string ImageNetFile(string encoder) => ArchitectureTable.FindEncoder(encoder)?.PretrainedPath ?? $"pretrained/{encoder}.pth";
 
     static string WhatWasRead(CheckpointContents c, WhichWeights which) => c.Layout == CheckpointLayout.UdaTraining
         ? which == WhichWeights.Teacher ? "the teacher weights (ema_model.*)" : "the student weights (model.*)"
@@ -123,6 +137,6 @@ public static class SegmentorLoading
     static bool SameArchitecture(SegmentorSpec a, SegmentorSpec b)
     {
         var (x, y) = (Canonical(a), Canonical(b));
-        return x.Encoder == y.Encoder && x.Head == y.Head && x.NumClasses == y.NumClasses && (x.Channels == y.Channels || x.Head.StartsWith("dlv2"));
+        return x.Encoder == y.Encoder && x.Head == y.Head && x.NumClasses == y.NumClasses && (x.Channels == y.Channels || ArchitectureTable.FindHead(x.Head) is { UsesChannels: false });
     }
 }

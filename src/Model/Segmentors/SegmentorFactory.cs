@@ -12,19 +12,23 @@ public static class SegmentorFactory
 
     /// The DAFormer heads HRDA can wrap (the original's `single_scale_head='DAFormerHead'` with its
     /// fusion variants); the attention head replaces an ASPP fusion with a 1×1 conv.
-    public static DaformerFusion? HrdaFusion(string head) => Architectures.CanonicalHead(head) switch
+    public static DaformerFusion? HrdaFusion(string head) =>
+        ArchitectureTable.FindHead(head)?.Fusion is { } f && HrdaFusions.Contains(f) ? f : null;
+
+    static readonly DaformerFusion[] HrdaFusions = [DaformerFusion.SepAspp, DaformerFusion.Aspp, DaformerFusion.Conv1];
+
+    /// "daformer_sepaspp, daformer_aspp or daformer_conv1": the heads HRDA wraps, for messages.
+    public static string HrdaHeads()
     {
-        "daformer_sepaspp" => DaformerFusion.SepAspp,
-        "daformer_aspp" => DaformerFusion.Aspp,
-        "daformer_conv1" => DaformerFusion.Conv1,
-        _ => null,
-    };
+        var names = ArchitectureTable.Heads.Where(h => HrdaFusion(h.Name) is not null).Select(h => h.Name).ToList();
+        return string.Join(", ", names[..^1]) + " or " + names[^1];
+    }
 
     public static HrdaSegmentor BuildHrda(SegmentorSpec spec, HrdaSpec hrda)
     {
         Architectures.Validate(spec);
         if (HrdaFusion(spec.Head) is not { } fusion || MitVariant.Find(spec.Encoder) is not { } variant)
-            throw new DaFormerError($"HRDA wraps a MiT encoder with a DAFormer head (daformer_sepaspp, daformer_aspp or daformer_conv1); got {spec.Encoder} + {spec.Head}.");
+            throw new DaFormerError($"HRDA wraps a MiT encoder with a DAFormer head ({HrdaHeads()}); got {spec.Encoder} + {spec.Head}.");
         HrdaSegmentor.Validate(hrda);
         if (hrda.AttentionEmbedDim < 1) throw new DaFormerError($"HRDA's AttentionEmbedDim must be ≥ 1, got {hrda.AttentionEmbedDim}.");
         var encoder = new MixTransformer(variant, spec.DropPathRate);

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DaFormer.Model.Segmentors;
@@ -34,7 +35,7 @@ public sealed record TrainingOutput(
     public Dictionary<string, double> Logs(string prefix = "")
     {
         var logs = new Dictionary<string, double>();
-        foreach (var (k, v) in LossTerms) logs[prefix + k] = v.item<float>();
+        foreach (var (k, v) in LossTerms) logs[prefix + k] = v.ToDouble();
         foreach (var (k, v) in Accuracies) logs[prefix + k] = v;
         return logs;
     }

@@ -129,6 +129,6 @@ public static class CheckpointCommand
         var defaults = new SegmentorSpec();
         if (c.Layout != CheckpointLayout.Encoder) return ArchitectureGuess.Segmentor(c, which).Spec ?? defaults;
         var encoder = ArchitectureGuess.Encoder(ArchitectureGuess.ShapesOf(c.Tensors)).Encoder ?? defaults.Encoder;
-        return defaults with { Encoder = encoder, Head = encoder.StartsWith('r') ? "dlv2" : defaults.Head };
+        return defaults with { Encoder = encoder, Head = ArchitectureTable.FindEncoder(encoder) is { } e ? ArchitectureTable.DefaultHead(e).Name : defaults.Head };
     }
 }

@@ -5,23 +5,22 @@ using DaFormer.Model;
 
 namespace DaFormer.Cli.Commands;
 
-/// `daformer download-checkpoints [--dir pretrained] [--only NAME]... [--catalog FILE]`.
+/// `daformer download-checkpoints [--dir pretrained] [--only NAME]... [--catalog FILE]`: by default the
+/// DAFormer set (MiT ImageNet weights, the released run); the ResNet-family ImageNet weights of the
+/// comparison baselines when named with `--only`.
 public static class DownloadCommand
 {
     public static Command Build()
     {
         var dir = new Option<string>("--dir") { Description = "target folder", DefaultValueFactory = _ => "pretrained" };
-        var only = new Option<string[]>("--only") { Description = "download only these entries (mit_b3, mit_b4, mit_b5, daformer_gta2cs)", AllowMultipleArgumentsPerToken = true };
-        var catalog = new Option<string?>("--catalog") { Description = "JSON catalog replacing the built-in one: [{name, url, fileName, size?, sha256?, extract?}]" };
-        var cmd = new Command("download-checkpoints", "Fetch the ImageNet MiT weights and the released DAFormer checkpoint (resumable, verified).");
+        var only = new Option<string[]>("--only") { Description = "download only these entries (" + string.Join(", ", DownloadCatalog.Default.Select(i => i.Name)) + "; the ResNet-family weights only when named)", AllowMultipleArgumentsPerToken = true };
+        var catalog = new Option<string?>("--catalog") { Description = "JSON catalog replacing the built-in one: [{name, url, fileName, size?, sha256? (full or leading hex digits), extract?, onlyWhenNamed?}]" };
+        var cmd = new Command("download-checkpoints", "Fetch the ImageNet weights (MiT, ResNet-V1c, ResNeXt, ResNeSt) and the released DAFormer checkpoint (resumable, verified).");
         cmd.Options.Add(dir); cmd.Options.Add(only); cmd.Options.Add(catalog);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var items = parse.GetValue(catalog) is { } c ? DownloadCatalog.Load(c) : DownloadCatalog.Default;
-            var wanted = parse.GetValue(only) ?? [];
-            var unknown = wanted.Where(w => items.All(i => i.Name != w)).ToList();
-            if (unknown.Count > 0) throw new DaFormerError($"--only {string.Join(", ", unknown)}: unknown; choose from {string.Join(", ", items.Select(i => i.Name))}.");
-            var selected = wanted.Length == 0 ? items : items.Where(i => wanted.Contains(i.Name)).ToList();
+            var selected = DownloadCatalog.Select(items, parse.GetValue(only) ?? []);
             return Run(selected, parse.GetValue(dir)!);
         }));
         return cmd;

@@ -64,7 +64,7 @@ public sealed class Downloader(HttpClient http, Action<string, long, long?>? pro
             if (expectedSize is { } es && size != es)
                 throw new DaFormerError($"{item.Name}: downloaded {size} bytes but expected {es}; the partial file {part} is kept — run the command again to resume.");
             var hash = Sha256Of(part);
-            if (item.Sha256 is { } want && !want.Equals(hash, StringComparison.OrdinalIgnoreCase))
+            if (item.Sha256 is { } want && !HashMatches(want, hash))
             {
                 File.Delete(part);
                 throw new DaFormerError($"{item.Name}: SHA-256 mismatch: got {hash}, expected {want}. The corrupt download was deleted; run the command again.");
@@ -80,8 +80,13 @@ public sealed class Downloader(HttpClient http, Action<string, long, long?>? pro
         hash = "";
         if (item.Size is { } s && new FileInfo(path).Length != s) return false;
         hash = Sha256Of(path);
-        return item.Sha256 is null || item.Sha256.Equals(hash, StringComparison.OrdinalIgnoreCase);
+        return item.Sha256 is null || HashMatches(item.Sha256, hash);
     }
+
+    /// A pinned hash is the full SHA-256 or its leading hex digits (at least 8): the model zoos name
+    /// their files `<name>-<first 8 hex of the SHA-256>.pth` (mmcv `publish_model`, torch.hub `check_hash`).
+    public static bool HashMatches(string pinned, string sha256) =>
+        pinned.Length >= 8 && sha256.StartsWith(pinned, StringComparison.OrdinalIgnoreCase);
 
     public static string Sha256Of(string path)
     {

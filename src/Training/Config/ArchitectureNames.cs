@@ -1,3 +1,4 @@
+using DaFormer.Model;
 using System.Reflection;
 using System.Text.Json.Serialization;
 
@@ -5,7 +6,8 @@ namespace DaFormer.Training.Config;
 
 /// <summary>Names of the config's encoders and decode heads, what the original generator (<c>experiments.py</c>)
 /// couples to each (ImageNet weights, decoder channels), and which pairings it can build.
-/// The names themselves live once, in the enums' <c>JsonStringEnumMemberName</c> attributes.</summary>
+/// The names live once, in the model table (<see cref="EncoderNames"/>, <see cref="HeadNames"/>), which the enums'
+/// <c>JsonStringEnumMemberName</c> attributes and everything coupled to a name read.</summary>
 public static class ArchitectureNames
 {
     /// <summary>The name JSON writes and the model library builds from: <c>mit_b5</c>, <c>r101v1c</c>, <c>s101</c>,
@@ -15,43 +17,34 @@ public static class ArchitectureNames
     /// <summary>The head's name as the generator's architecture string: <c>daformer_sepaspp</c>, <c>da_nodbn</c>, <c>upernet_ch256</c>, ….</summary>
     public static string Name(this Decoder d) => JsonName(d);
 
+    /// <summary>The model table's entry of the encoder (<c>mitb5-del</c>: MiT-b5's, the same network).</summary>
+    public static EncoderInfo Info(this Encoder e) => ArchitectureTable.Encoder(e.Name());
+
+    /// <summary>The model table's entry of the head.</summary>
+    public static HeadInfo Info(this Decoder d) => ArchitectureTable.Head(d.Name());
+
     /// <summary>The generator's backbone key, as its run names spell it: <c>mitb5</c>, <c>r101v1c</c>, <c>x50-32</c>, <c>mitb5-del</c>
-    /// (the MiT names without their underscore, everything else unchanged).</summary>
-    public static string GeneratorName(this Encoder e) => e.Name().Replace("_", "");
+    /// (the table's generator name; <c>mitb5-del</c> is its own).</summary>
+    public static string GeneratorName(this Encoder e) => e == Encoder.MitB5Del ? e.Name() : e.Info().GeneratorName;
 
     /// <summary>Mix-Transformer encoders, including <c>mitb5-del</c> — the generator's <c>'mit' in backbone</c>, which
     /// decides the MiT ImageNet weights and weight decay 0 on <c>norm</c> / <c>pos_block</c>.</summary>
-    public static bool IsMit(this Encoder e) => e is >= Encoder.MitB0 and <= Encoder.MitB5 or Encoder.MitB5Del;
+    public static bool IsMit(this Encoder e) => e.Info().Family == EncoderFamily.Mit;
 
     public static bool IsDeepLabV2(this Decoder d) => d is Decoder.Dlv2Red or Decoder.Dlv2;
 
-    /// <summary>The ImageNet weights the generator starts the encoder from (<c>get_pretraining_file</c>), as files
-    /// below <c>pretrained/</c>: <c>mit_bN.pth</c>, and for the CNNs the open-mmlab model-zoo names
-    /// (<c>open-mmlab://resnest101</c> → <c>pretrained/resnest101.pth</c>).</summary>
-    public static string PretrainedFile(this Encoder e) => e switch
-    {
-        Encoder.MitB5Del => "pretrained/mit_b5.pth",
-        _ when e.IsMit() => $"pretrained/{e.Name()}.pth",
-        Encoder.R50V1c => "pretrained/resnet50_v1c.pth",
-        Encoder.R101V1c => "pretrained/resnet101_v1c.pth",
-        Encoder.X50_32 => "pretrained/resnext50_32x4d.pth",
-        Encoder.X101_32 => "pretrained/resnext101_32x4d.pth",
-        Encoder.S50 => "pretrained/resnest50.pth",
-        Encoder.S101 => "pretrained/resnest101.pth",
-        Encoder.S200 => "pretrained/resnest200.pth",
-        _ => throw new ArgumentOutOfRangeException(nameof(e), e, null),
-    };
+    /// <summary>The ImageNet weights the generator starts the encoder from (<c>get_pretraining_file</c>), as the
+    /// model table names the files below <c>pretrained/</c>: <c>mit_bN.pth</c> (<c>mitb5-del</c>: <c>mit_b5.pth</c>), and for
+    /// the CNNs the open-mmlab model-zoo names (<c>open-mmlab://resnest101</c> → <c>pretrained/resnest101.pth</c>).</summary>
+    public static string PretrainedFile(this Encoder e) => e.Info().PretrainedPath;
 
-    /// <summary>The decoder channels of the generator's base model file for this pairing: SegFormer 768 on
-    /// MiT-b3…b5 and ResNet-101 (<c>segformer_b5.py</c>, <c>segformer_r101.py</c>; smaller MiTs take 256 like
-    /// SegFormer-b0…b2), UPerNet 512 (<c>upernet_mit.py</c>) or 256 (<c>upernet_ch256_mit.py</c>), the mmseg
-    /// CNN heads 512 (<c>deeplabv3plus_r50-d8.py</c>, <c>danet_r50-d8.py</c>, <c>isanet_r50-d8.py</c>), DAFormer 256.</summary>
-    public static int DefaultChannels(Encoder e, Decoder d) => d switch
-    {
-        Decoder.Segformer => e is Encoder.MitB3 or Encoder.MitB4 or Encoder.MitB5 or Encoder.R101V1c ? 768 : 256,
-        Decoder.Upernet or Decoder.Dlv3pNodbn or Decoder.SfaDlv3pNodbn or Decoder.DaNodbn or Decoder.IsaNodbn => 512,
-        _ => 256,
-    };
+    /// <summary>The decoder channels of the generator's base model file for this pairing: the fixed width of the
+    /// table's CNN heads (UPerNet 512 / 256, DeepLabV3+, DANet, ISANet 512), SegFormer 768 on MiT-b3…b5 and
+    /// ResNet-101 (<c>segformer_b5.py</c>, <c>segformer_r101.py</c>; smaller MiTs take 256 like SegFormer-b0…b2),
+    /// DAFormer 256 (DeepLabV2 has none; 256 is kept).</summary>
+    public static int DefaultChannels(Encoder e, Decoder d) =>
+        d.Info().Channels
+        ?? (d == Decoder.Segformer && e is Encoder.MitB3 or Encoder.MitB4 or Encoder.MitB5 or Encoder.R101V1c ? 768 : 256);
 
     static readonly Decoder[] MitHeads =
     [
@@ -123,7 +116,9 @@ public static class ArchitectureNames
                 Add(v.ToString(), v);
                 Add(JsonName(v), v);
             }
-            if (typeof(T) == typeof(Decoder)) Add("daformer", (T)(object)Decoder.DaformerSepAspp);
+            if (typeof(T) == typeof(Decoder))
+                foreach (var d in Enum.GetValues<Decoder>())
+                    foreach (var alias in d.Info().Aliases ?? []) Add(alias, (T)(object)d);
             return map;
         }
     }

@@ -1,3 +1,4 @@
+using DaFormer.Model.Segmentors;
 using System.Globalization;
 using DaFormer.Model.Runtime;
 
@@ -186,8 +187,8 @@ public static class ConfigValidation
     {
         static string F(double x) => x.ToString("R", CultureInfo.InvariantCulture);
         const int HeadStride = 4; // output stride of the DAFormer head on MiT features
-        if (m.Decoder is not (Decoder.DaformerSepAspp or Decoder.DaformerAspp or Decoder.DaformerConv1))
-            add("Model.Hrda", $"HRDA wraps a DAFormer head (daformer_sepaspp, daformer_aspp or daformer_conv1), not {m.Decoder.Name()}");
+        if (SegmentorFactory.HrdaFusion(m.Decoder.Name()) is null)
+            add("Model.Hrda", $"HRDA wraps a DAFormer head ({SegmentorFactory.HrdaHeads()}), not {m.Decoder.Name()}");
         var scalesOk = h.Scales.Count == 2 && h.Scales.All(s => s > 0 && s <= 1);
         if (!scalesOk)
             add("Model.Hrda.Scales", $"{h.Scales} must be two scales in (0, 1], e.g. [1, 0.5] (context and detail view)");

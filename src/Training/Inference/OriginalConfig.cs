@@ -66,46 +66,42 @@ public static class OriginalConfig
         var numClasses = Get(head, "num_classes", source, "model.decode_head").GetInt32();
         var channels = head.TryGetProperty("channels", out var ch) ? ch.GetInt32() : 256;
         var hasNeck = model.TryGetProperty("neck", out var neck) && neck.ValueKind == JsonValueKind.Object;
-        string headName;
+        // Each head of the table is known by its signature in an mmseg config: type, `/nodbn` without
+        // head norm, `/neck` with a SegFormerAdapter; DAFormerHead by its fusion, DLV2Head by its
+        // dilation count, UPerHead by its width.
+        string signature;
         switch (hType)
         {
             case "DAFormerHead" or "UniHead":
                 var fusion = Get(Get(head, "decoder_params", source, "model.decode_head"), "fusion_cfg", source, "model.decode_head.decoder_params");
                 var fType = Str(fusion, "type", source, "model.decode_head.decoder_params.fusion_cfg");
-                var sep = fusion.TryGetProperty("sep", out var s) && s.ValueKind == JsonValueKind.True;
-                headName = (fType, sep, hasNeck) switch
-                {
-                    ("aspp", true, false) => "daformer_sepaspp",
-                    ("aspp", false, false) => "daformer_aspp",
-                    ("conv", _, false) => "daformer_conv1",
-                    ("conv", _, true) => "daformer_sepaspp_bottleneck",
-                    ("isa", _, false) => "daformer_isa",
-                    _ => throw new DaFormerError($"{source}: model.decode_head.decoder_params.fusion_cfg.type = '{fType}'" +
-                                                 (hasNeck ? " with a neck" : "") + " is not supported; expected aspp (sep true/false) or conv."),
-                };
+                // `sep` only distinguishes the two ASPP fusions.
+                var sep = fType == "aspp" && fusion.TryGetProperty("sep", out var s) && s.ValueKind == JsonValueKind.True;
+                signature = $"DAFormerHead/{fType}" + (sep ? "/sep" : "") + (hasNeck ? "/neck" : "");
+                if (ArchitectureTable.HeadBySignature(signature) is null)
+                    throw new DaFormerError($"{source}: model.decode_head.decoder_params.fusion_cfg.type = '{fType}'" +
+                                            (hasNeck ? " with a neck" : "") + " is not supported; expected aspp (sep true/false), conv (with or without the neck) or isa.");
                 if (head.GetProperty("decoder_params").TryGetProperty("embed_dims", out var ed)) channels = ed.GetInt32();
                 break;
             case "SegFormerHead":
-                headName = "segformer";
+                signature = hType;
                 channels = Get(Get(head, "decoder_params", source, "model.decode_head"), "embed_dim", source, "model.decode_head.decoder_params").GetInt32();
                 break;
             case "DLV2Head":
                 var dil = Get(head, "dilations", source, "model.decode_head").GetArrayLength();
-                headName = dil switch
-                {
-                    2 => "dlv2red", 4 => "dlv2",
-                    _ => throw new DaFormerError($"{source}: model.decode_head.dilations has {dil} entries; expected 2 (dlv2red) or 4 (dlv2)."),
-                };
+                signature = $"DLV2Head/{dil}";
+                if (ArchitectureTable.HeadBySignature(signature) is null)
+                    throw new DaFormerError($"{source}: model.decode_head.dilations has {dil} entries; expected 2 ({HeadNames.Dlv2Red}) or 4 ({HeadNames.Dlv2}).");
                 break;
             default:
-                // The CNN heads of the comparisons: type, `/nodbn` without head norm, `/neck` with the SegFormerAdapter, UPerNet by width.
                 var noNorm = !head.TryGetProperty("norm_cfg", out var nc) || nc.ValueKind != JsonValueKind.Object;
-                var signature = hType == "UPerHead" ? $"UPerHead/{channels}" : hType + (noNorm ? "/nodbn" : "") + (hasNeck ? "/neck" : "");
-                headName = ArchitectureTable.Heads.FirstOrDefault(h => h.OriginalSignature == signature)?.Name
-                    ?? throw new DaFormerError($"{source}: model.decode_head.type = '{hType}'" + (noNorm ? " without norm_cfg" : "") + (hasNeck ? " with a neck" : "") +
-                                               " is not supported; expected DAFormerHead, SegFormerHead, DLV2Head, DepthwiseSeparableASPPHead, DAHead, ISAHead or UPerHead (512/256 channels).");
+                signature = hType == "UPerHead" ? $"UPerHead/{channels}" : hType + (noNorm ? "/nodbn" : "") + (hasNeck ? "/neck" : "");
+                if (ArchitectureTable.HeadBySignature(signature) is null)
+                    throw new DaFormerError($"{source}: model.decode_head.type = '{hType}'" + (noNorm ? " without norm_cfg" : "") + (hasNeck ? " with a neck" : "") +
+                                            " is not supported; expected DAFormerHead, SegFormerHead, DLV2Head, DepthwiseSeparableASPPHead, DAHead, ISAHead or UPerHead (512/256 channels).");
                 break;
         }
+        var headName = ArchitectureTable.HeadBySignature(signature)!.Name;
         var spec = new SegmentorSpec(encoder, headName, numClasses, channels);
         Architectures.Validate(spec);
         return spec;

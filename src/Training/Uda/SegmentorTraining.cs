@@ -1,5 +1,6 @@
 using DaFormer.Model;
 using DaFormer.Model.Segmentors;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -29,7 +30,7 @@ public static class SegmentorTraining
         foreach (var (name, term) in output.LossTerms)
         {
             var t = name == "decode.loss_seg" && decodeLossScale != 1.0 ? term * decodeLossScale : term;
-            logs[name] = t.item<float>();
+            logs[name] = t.ToDouble();
             total = total is null ? t : total + t;
         }
         foreach (var (name, acc) in output.Accuracies) logs[name] = acc;

@@ -57,7 +57,10 @@ public class BaselineParityTests
         model.to(ScalarType.Float64);
         var io = fixture.Io();
         var g = fixture.Grads();
-        var (loss, logs) = model.DecodeLosses(model.ExtractFeatures(io["input"].to(ScalarType.Float64)), g["label"]);
+        // The training forward the trainer calls (Segmentor.ForwardTrain), on the fixture's label.
+        var output = model.ForwardTrain(io["input"].to(ScalarType.Float64), g["label"]);
+        var logs = output.Logs();
+        var loss = output.Total();
         var reference = fixture.Manifest.GetProperty("grads").GetProperty("log_vars");
         foreach (var term in reference.EnumerateObject())
         {
