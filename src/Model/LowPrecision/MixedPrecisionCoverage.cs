@@ -11,7 +11,7 @@ namespace DaFormer.Model.LowPrecision;
 public static class MixedPrecisionCoverage
 {
     public static readonly IReadOnlyList<string> Heads =
-        ["daformer_sepaspp", "daformer_aspp", "daformer_conv1", "daformer_sepaspp_bottleneck", "segformer"];
+        [HeadNames.DaformerSepAspp, HeadNames.DaformerAspp, HeadNames.DaformerConv1, HeadNames.DaformerSepAsppBottleneck, HeadNames.Segformer];
 
     public static bool Covers(SegmentorSpec spec) =>
         ArchitectureTable.FindEncoder(spec.Encoder)?.Family == EncoderFamily.Mit

@@ -16,7 +16,9 @@ namespace DaFormer.Tests.Training.Runs;
 /// driven on the CPU with float32 tensors — fp16 itself needs CUDA, but scaling, unscaling, the
 /// overflow skip and the scale bookkeeping do not depend on the dtype. Scaling by a power of two and
 /// unscaling again is exact in float32 (no overflow or underflow at these magnitudes), so a scaled
-/// update must equal the plain float32 update to float32 rounding.
+/// update must equal the plain float32 update to float32 rounding. Twin networks draw DropPath/Dropout
+/// from the global generator, so the class runs alone.
+[Collection(SerialCollection.Name)]
 public class OptimizerUpdateTests
 {
     sealed class Twin : IDisposable
