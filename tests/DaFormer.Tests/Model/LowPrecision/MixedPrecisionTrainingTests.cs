@@ -27,13 +27,14 @@ namespace DaFormer.Tests.Model.LowPrecision;
 ///   the incoming gradient and its projection on the normalised input, which cancels most of it and
 ///   amplifies every rounding error before it. Measured on the step below (2026-12-01), float32
 ///   against float64: relL2 6.7e-7 over all gradients in eval mode but 1.5e-4 in train mode; bf16
-///   against float64: 1.1e-2 in eval mode, 2.6e-2 in train mode (HRDA 4.8e-2), 0.14 for the worst
-///   single tensor. We accept relL2 ≤ 0.1 over all gradients and ≤ 0.25 per tensor. Tensors whose
+///   against float64: 1.1e-2 in eval mode, 2.2–2.6e-2 in train mode (HRDA 4.3–4.8e-2), 0.14 for the
+///   worst single tensor. We accept relL2 ≤ 0.1 over all gradients and ≤ 0.25 per tensor. Tensors whose
 ///   exact gradient is zero — biases of layers followed by BN (BN removes any constant shift), e.g.
 ///   the scale-attention embeddings of HRDA — have a float32 gradient of rounding noise only (‖g‖ below
 ///   float32's u ≈ 6e-8 times the largest tensor's; measured 6e-12); relL2 is meaningless there, so
 ///   their bf16 gradient must only stay at bf16's noise level (‖g‖ ≤ u·largest; measured 6e-8).
 /// A wrong scale, a missing term or a gradient that never reached the float32 weight is off by O(1).
+[Collection(SerialCollection.Name)] // seeded weights and batches: no other test may draw from the global generator meanwhile
 public class MixedPrecisionTrainingTests(ITestOutputHelper output)
 {
     const double LossRelTolerance = 2e-3;
