@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -53,8 +54,8 @@ public sealed class EfficientAttention : nn.Module
     {
         long b = x.shape[0], c = x.shape[2];
         using var map = x.transpose(1, 2).view(b, c, h, w); // channels-last view, no copy
-        using var red = sr!.forward(map);
+        using var red = Autocast.Conv2d(sr!, map);
         using var tokens = red.flatten(2).transpose(1, 2);
-        return norm!.forward(tokens);
+        return Autocast.LayerNorm(norm!, tokens);
     }
 }

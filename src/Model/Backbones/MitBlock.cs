@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,11 +27,11 @@ public sealed class MitBlock : nn.Module
 
     public Tensor Forward(Tensor x, long h, long w)
     {
-        using var n1 = norm1.forward(x);
+        using var n1 = Autocast.LayerNorm(norm1, x);
         using var a = attn.Forward(n1, h, w);
         using var ad = drop_path.forward(a);
         using var x1 = x + ad;
-        using var n2 = norm2.forward(x1);
+        using var n2 = Autocast.LayerNorm(norm2, x1);
         using var m = mlp.Forward(n2, h, w);
         using var md = drop_path.forward(m);
         return x1 + md;

@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,7 +45,7 @@ public sealed class MixFfn : nn.Module
         {
             long b = tokens.shape[0], c = tokens.shape[2];
             using var map = tokens.transpose(1, 2).view(b, c, h, w); // channels-last view, no copy
-            using var y = dwconv.forward(map);
+            using var y = Autocast.Conv2d(dwconv, map);
             return y.flatten(2).transpose(1, 2);
         }
     }

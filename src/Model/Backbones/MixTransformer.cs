@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -105,7 +106,7 @@ public sealed class MixTransformer : Encoder
                 tokens.Dispose();
                 tokens = next;
             }
-            using var normed = norms[s].forward(tokens);
+            using var normed = Autocast.LayerNorm(norms[s], tokens);
             tokens.Dispose();
             outs[s] = normed.view(x.shape[0], h, w, -1).permute(0, 3, 1, 2);
             current = outs[s];

@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,10 +22,10 @@ public sealed class OverlapPatchEmbed : nn.Module
     /// Returns the normalised tokens and the token grid size.
     public (Tensor Tokens, long H, long W) Forward(Tensor x)
     {
-        using var map = proj.forward(x);
+        using var map = Autocast.Conv2d(proj, x);
         long h = map.shape[2], w = map.shape[3];
         // With a channels-last input the conv output is channels-last and these tokens are contiguous.
         using var tokens = map.flatten(2).transpose(1, 2);
-        return (norm.forward(tokens), h, w);
+        return (Autocast.LayerNorm(norm, tokens), h, w);
     }
 }

@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,8 +61,8 @@ public sealed class DaformerHead : DecodeHead
     /// Dropout2d (whole channels per sample, active in training only) → 1×1 classifier.
     internal static Tensor Classify(Tensor x, Dropout2d? dropout, Conv2d classifier)
     {
-        if (dropout is null) return classifier.forward(x);
+        if (dropout is null) return Autocast.Conv2d(classifier, x);
         using var d = dropout.forward(x);
-        return classifier.forward(d);
+        return Autocast.Conv2d(classifier, d);
     }
 }

@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,8 +32,8 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var bn = BatchNormFolded ? null : this.bn;
-        if (bn is null) return relu ? conv.forward(x).relu_() : conv.forward(x);
-        using var c = conv.forward(x);
+        if (bn is null) return relu ? Autocast.Conv2d(conv, x).relu_() : Autocast.Conv2d(conv, x);
+        using var c = Autocast.Conv2d(conv, x);
         var y = bn.forward(c);
         return relu ? y.relu_() : y;
     }

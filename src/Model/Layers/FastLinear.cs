@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -19,5 +20,6 @@ public static class FastLinear
 {
     public static Tensor Apply(Linear layer, Tensor x) => Apply(x, layer.weight!, layer.bias);
 
-    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias) => nn.functional.linear(x, weight, bias);
+    /// Under an `Autocast` scope the product runs in the scope's dtype (mixed-precision training).
+    public static Tensor Apply(Tensor x, Tensor weight, Tensor? bias) => Autocast.Linear(x, weight, bias);
 }

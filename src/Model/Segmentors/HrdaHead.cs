@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Heads;
 using DaFormer.Model.Layers;
 using TorchSharp;
@@ -38,15 +39,16 @@ public sealed class HrdaHead : nn.Module
         RegisterComponents();
     }
 
-    /// Class logits of one view at stride 4 (the shared `head`).
-    public Tensor Decode(Tensor[] features) => head.forward(features);
+    /// Class logits of one view at stride 4 (the shared `head`), float32 also under `Autocast` (the
+    /// fusion and the losses run in float32).
+    public Tensor Decode(Tensor[] features) => Autocast.ToFloat32(head.forward(features));
 
     /// `sigmoid(scale_attention(F_LR))` (B, C or 1, h, w), or the fixed attention as a constant map.
     public Tensor Attention(Tensor[] lrFeatures, Tensor lrLogits)
     {
         if (scale_attention is null)
             return full([lrLogits.shape[0], 1, lrLogits.shape[2], lrLogits.shape[3]], spec.FixedAttention!.Value, dtype: lrLogits.dtype, device: lrLogits.device);
-        using var raw = scale_attention.forward(lrFeatures);
+        using var raw = Autocast.ToFloat32(scale_attention.forward(lrFeatures));
         return raw.sigmoid();
     }
 
@@ -55,7 +57,7 @@ public sealed class HrdaHead : nn.Module
     /// (truncated), and the canvas is divided by the number of windows covering each cell.
     public Tensor DecodeSlide(Tensor[] windowFeatures, IReadOnlyList<DetailCropBox> boxes, long batch)
     {
-        using var logits = head.forward(windowFeatures);
+        using var logits = Autocast.ToFloat32(head.forward(windowFeatures));
         var cells = boxes.Select(b => b.Scaled(OutputStride)).ToList();
         long h = cells.Max(c => c.Y2), w = cells.Max(c => c.X2);
         var canvas = zeros([batch, logits.shape[1], h, w], dtype: logits.dtype, device: logits.device);

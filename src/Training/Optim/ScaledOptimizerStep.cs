@@ -17,6 +17,20 @@ public static class ScaledOptimizerStep
     /// The loss to call backward on.
     public static Tensor Scaled(Tensor loss, LossScaler scaler) => loss * scaler.Scale;
 
+    /// Backward of `loss` × `scale` — every backward of a training step goes through here, so that
+    /// under fp16 all gradient contributions (source, feature distance, mixed, masked) carry the same
+    /// scale. A scale of 1 (fp32, bf16) back-propagates the loss itself.
+    public static void Backward(Tensor loss, double scale, bool retainGraph = false)
+    {
+        if (scale == 1.0)
+        {
+            loss.backward(retain_graph: retainGraph);
+            return;
+        }
+        using var scaled = loss * scale;
+        scaled.backward(retain_graph: retainGraph);
+    }
+
     /// Unscales the gradients of `parameters`, and unless one is non-finite clips them to
     /// `maxGradNorm` (when given) and calls `optimizerStep`. Returns the updated scaler.
     public static ScaledStepResult Step(LossScaler scaler, IReadOnlyList<Parameter> parameters, Action optimizerStep, double? maxGradNorm = null)

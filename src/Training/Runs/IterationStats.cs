@@ -10,6 +10,12 @@ public sealed record IterationStats(
     double StepMs,
     double DataWaitMs)
 {
+    /// fp16 runs: the loss scale after this iteration's update, the steps skipped so far, and whether
+    /// this iteration's step was skipped (gradient overflow). Null/false otherwise.
+    public double? LossScale { get; init; }
+    public long? SkippedSteps { get; init; }
+    public bool StepSkipped { get; init; }
+
     /// The total loss as the original's `_parse_losses` sums it: every term whose key contains "loss".
     /// The FD term of an iteration without a selected thing-class cell is 0 (the original's is NaN).
     public double Total => Losses.Where(kv => kv.Key.Contains("loss")).Sum(kv => kv.Value);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using DaFormer.Model;
+using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Runtime;
 using DaFormer.Training.Config;
 using DaFormer.Training.Data;
@@ -24,7 +25,7 @@ public static class Trainer
     public static RunOutcome Run(RunConfig config, RunRequest request)
     {
         var device = TorchRuntime.Resolve(request.Device);
-        TrainingPrecision.EnsureTrainable(config.Runtime.Precision, device);
+        TrainingPrecision.EnsureTrainable(config.Runtime.Precision, device, config.Model.ToSpec());
         var configJson = ConfigJson.Serialize(config);
         var observer = request.Observer ?? NullObserver.Instance;
         var (runDir, runLock, changes) = ClaimRunDirectory(config, request, configJson);
@@ -55,6 +56,11 @@ public static class Trainer
         var groupLabels = groups.Select(g => g.Label).ToList();
         var o = config.Optimizer;
         using var optimizer = ParameterGroups.CreateAdamW(groups, o.Lr, o.Beta1, o.Beta2, o.WeightDecay, o.Eps);
+        var studentParameters = nets.Student.parameters().ToList();
+        // Mixed precision: every forward of the run (student, teacher, ImageNet copy, evaluation) computes
+        // its convolutions and linear layers in bf16/fp16 on float32 weights; fp16 also scales the losses.
+        using var autocast = Autocast.Enable(TrainingPrecision.ComputeType(config.Runtime.Precision));
+        var scaler = OptimizerUpdate.InitialScaler(config.Runtime.Precision);
 
         long start = 0, startBatch = 0;
         (long Iteration, string Path)? lastGood = null;
@@ -64,6 +70,7 @@ public static class Trainer
             start = Convert.ToInt64(meta["iter"]);
             startBatch = Convert.ToInt64(meta["batch"]);
             lastGood = (start, resumeFrom);
+            scaler = OptimizerUpdate.Restore(scaler, meta);
             observer.Message($"resumed from {resumeFrom} at iteration {start}");
         }
 
@@ -91,6 +98,7 @@ public static class Trainer
         string? Checkpoint(long nextIter, bool interval)
         {
             var meta = CheckpointMeta.Of(config, configJson, nextIter, loader.NextBatchIndex, seed, data.Validation.ClassNames, data.Validation.Palette);
+            OptimizerUpdate.Save(scaler, meta);
             var latest = Path.Combine(runDir, RunDirectory.LatestCheckpoint);
             try { TrainingCheckpoint.Save(latest, nets.Prefixed(), optimizer, meta, groups); }
             catch (Exception e) when (CheckpointFiles.IsWriteFailure(e)) { return CheckpointFiles.WriteFailure(latest, e, runDir, lastGood); }
@@ -144,18 +152,21 @@ public static class Trainer
                             ValidPseudoMask = margins is null ? null : PseudoMargins.Masks(margins,
                                 batch.TargetGeometry.Select(t => new CropGeometry(t.Box, t.Flipped)).ToList(), (int)gt.shape[2], (int)gt.shape[3]).to(device),
                         },
-                        config.Uda, config.Model.NumClasses, random, captureDebug: debug);
+                        config.Uda, config.Model.NumClasses, random, captureDebug: debug, lossScale: OptimizerUpdate.LossScale(scaler));
                     losses = r.Losses;
                     conf = r.PseudoConfidence;
                     if (r.Debug is { } panels)
                         using (panels)
                             DebugImages.Write(Path.Combine(runDir, "debug", $"{i + 1:D6}.png"), panels, Data.Pipeline.Normalization.ImageNet.Mean, Data.Pipeline.Normalization.ImageNet.Std);
                 }
-                else losses = SupervisedStep.Run(nets.Student, src, gt, random.Random(Purpose.HrdaCrop));
+                else losses = SupervisedStep.Run(nets.Student, src, gt, random.Random(Purpose.HrdaCrop), OptimizerUpdate.LossScale(scaler));
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
                 if (Progress.NonFinite(stats) is { } problem)
                     return Failed(problem + " " + LastGoodSentence(lastGood));
-                optimizer.step();
+                var update = OptimizerUpdate.Apply(scaler, studentParameters, () => optimizer.step(), i);
+                scaler = update.Scaler;
+                if (update.Message is { } skipped) observer.Message(skipped);
+                stats = stats with { LossScale = scaler?.Scale, SkippedSteps = scaler?.SkippedSteps, StepSkipped = update.Skipped };
             }
             var ms = clock.Elapsed.TotalMilliseconds;
             stats = stats with { StepMs = ms };

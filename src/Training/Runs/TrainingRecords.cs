@@ -27,6 +27,10 @@ public static class TrainingRecords
         r["time"] = s.StepMs / 1000.0;
         r["data_time"] = s.DataWaitMs / 1000.0;
         r["memory_mb"] = Math.Round(rssMb, 1);
+        // fp16 loss scaling (GradScaler's scale and the optimiser steps skipped on overflow so far).
+        if (s.LossScale is { } scale) r["loss_scale"] = scale;
+        if (s.SkippedSteps is { } skipped) r["skipped_steps"] = skipped;
+        if (s.StepSkipped) r["step_skipped"] = true;
         return r;
     }
 

@@ -1,6 +1,7 @@
 using DaFormer.Model;
 using DaFormer.Training.Config;
 using DaFormer.Training.Data.Pipeline;
+using DaFormer.Training.Optim;
 using DaFormer.Training.Randomness;
 using static TorchSharp.torch;
 
@@ -29,10 +30,11 @@ public sealed record DacsResult(IReadOnlyDictionary<string, double> Losses, doub
 /// `zero_grad` before and `optimizer.step()` after; this function performs the teacher update and
 /// the backward passes and returns the logged scalars. Every random decision comes from `random`
 /// (the streams of this iteration), so a resumed run repeats exactly what an uninterrupted one did.
+/// `lossScale` multiplies every backward (fp16 loss scaling); the logged values are unscaled.
 public static class Dacs
 {
     public static DacsResult Step(DacsNetworks nets, DacsBatch batch, UdaConfig uda, int numClasses,
-        IterationStreams random, bool captureDebug = false)
+        IterationStreams random, bool captureDebug = false, double lossScale = 1.0)
     {
         using var scope = NewDisposeScope();
         var (img, gt, timg) = (batch.Source, batch.SourceLabel, batch.Target);
@@ -55,14 +57,14 @@ public static class Dacs
         var useFd = uda.FeatureDistance is not null && nets.ImageNet is not null;
         var source = SegmentorTraining.Forward(student, img, gt, weight: null, crop: crop, returnFeatures: useFd);
         SegmentorTraining.AddLogs(losses, source.Logs);
-        source.Loss.backward(retain_graph: useFd);
+        ScaledOptimizerStep.Backward(source.Loss, lossScale, retainGraph: useFd);
 
         // 4. ImageNet feature distance on the last stage, restricted to thing classes (HRDA: the
         //    features at `feature_scale`, whose cells cover more pixels of the full-resolution label).
         //    No selected cell: the original's mean is NaN but reaches no parameter. The term is then
         //    logged as 0 (no backward), so every record of an FD run has it and sums stay finite.
         if (useFd)
-            losses["src.loss_imnet_feat_dist"] = FeatureDistanceStep(nets.ImageNet!, img, source, gt, uda.FeatureDistance!, numClasses) ?? 0.0;
+            losses["src.loss_imnet_feat_dist"] = FeatureDistanceStep(nets.ImageNet!, img, source, gt, uda.FeatureDistance!, numClasses, lossScale) ?? 0.0;
 
         // 5. Pseudo-labels from the teacher on the whole target crop (HRDA: context view + overlapping
         //    detail windows, fused everywhere): BN on batch statistics, stochastic layers off.
@@ -87,7 +89,7 @@ public static class Dacs
         // 8. Mixed step with the pixel weights.
         var mix = SegmentorTraining.Forward(student, augmented, mixLbl, mixW, crop: crop);
         SegmentorTraining.AddLogs(losses, mix.Logs, "mix.");
-        mix.Loss.backward();
+        ScaledOptimizerStep.Backward(mix.Loss, lossScale);
 
         // 9. MIC: the student on a block-masked (augmented) copy of the target, teacher pseudo-labels.
         MaskedResult? masked = null;
@@ -97,7 +99,7 @@ public static class Dacs
                 : PseudoLabels.Region(pl.Label, uda.PseudoLabelCrop?.Top ?? 0, uda.PseudoLabelCrop?.Bottom ?? 0);
             if (!mic.ConfidenceWeight && batch.ValidPseudoMask is { } valid) weight = weight * valid.squeeze(1);
             var inputs = MaskedConsistency.Select(mic.Mode, img, gt, timg, pl.Label, weight);
-            masked = MaskedConsistency.Step(student, inputs, mic, mean, std, random, crop);
+            masked = MaskedConsistency.Step(student, inputs, mic, mean, std, random, crop, lossScale);
             SegmentorTraining.AddLogs(losses, masked.Logs, "masked.");
         }
 
@@ -110,7 +112,7 @@ public static class Dacs
     /// With HRDA's `feature_scale='all'` the source forward also returns the detail crop's features:
     /// their distance (to the ImageNet encoder on the same crop, the label cut with the same box) is
     /// added to the context view's, as the original sums the scales.
-    static double? FeatureDistanceStep(SegmentorBase imageNet, Tensor img, TrainingForward source, Tensor gt, Config.FeatureDistance fd, int numClasses)
+    static double? FeatureDistanceStep(SegmentorBase imageNet, Tensor img, TrainingForward source, Tensor gt, Config.FeatureDistance fd, int numClasses, double lossScale)
     {
         var classes = fd.Classes?.Select(c => (long)c).ToList();
         Tensor? Distance(Tensor studentLast, Func<Tensor[]> imnetFeatures, Tensor label)
@@ -133,7 +135,7 @@ public static class Dacs
         if (terms.Count == 0) return null;
         var loss = terms.Count == 1 ? terms[0] : terms[0] + terms[1];
         var value = loss.item<float>();
-        loss.backward();
+        ScaledOptimizerStep.Backward(loss, lossScale);
         return value;
     }
 

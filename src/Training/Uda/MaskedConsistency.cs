@@ -1,5 +1,6 @@
 using DaFormer.Model;
 using DaFormer.Training.Config;
+using DaFormer.Training.Optim;
 using DaFormer.Training.Randomness;
 using static TorchSharp.torch;
 
@@ -55,8 +56,9 @@ public static class MaskedConsistency
     /// The masked step: augmentation, block mask, student forward, backward. `mean`/`std` are the
     /// dataset normalisation (0…255, RGB). Randomness: `MicAugment` and `MicMask` streams of the
     /// iteration; `crop` is the HRDA detail-crop stream (unused by single-scale segmentors).
+    /// `lossScale`: fp16 loss scaling of the backward (see ScaledOptimizerStep.Backward).
     public static MaskedResult Step(SegmentorBase student, MaskedInputs inputs, MicConfig mic, IReadOnlyList<double> mean,
-        IReadOnlyList<double> std, IterationStreams random, Random? crop = null)
+        IReadOnlyList<double> std, IterationStreams random, Random? crop = null, double lossScale = 1.0)
     {
         var image = inputs.Image;
         if (Augments(mic.Mode))
@@ -64,7 +66,7 @@ public static class MaskedConsistency
         using var generator = random.Torch(Purpose.MicMask);
         var (masked, _) = BlockMask.Apply(image, mic.BlockSize, mic.MaskRatio, generator);
         var forward = SegmentorTraining.Forward(student, masked, inputs.Label, inputs.Weight, mic.Lambda, crop);
-        forward.Loss.backward();
+        ScaledOptimizerStep.Backward(forward.Loss, lossScale);
         return new MaskedResult(forward.Logs, masked, forward.Logits.detach().argmax(1));
     }
 }

@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Training.Optim;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -9,13 +10,14 @@ namespace DaFormer.Training.Uda;
 public static class SupervisedStep
 {
     /// `crop` draws HRDA's detail-crop box (the iteration's `Purpose.HrdaCrop` stream, as in the
-    /// DACS step); the plain segmentor draws nothing and accepts null.
-    public static IReadOnlyDictionary<string, double> Run(SegmentorBase model, Tensor img, Tensor gt, Random? crop = null)
+    /// DACS step); the plain segmentor draws nothing and accepts null. `lossScale` multiplies the loss
+    /// before backward (fp16 loss scaling; the logged values are unscaled).
+    public static IReadOnlyDictionary<string, double> Run(SegmentorBase model, Tensor img, Tensor gt, Random? crop = null, double lossScale = 1.0)
     {
         using var scope = NewDisposeScope();
         model.train();
         var forward = SegmentorTraining.Forward(model, img, gt, weight: null, crop: crop);
-        forward.Loss.backward();
+        ScaledOptimizerStep.Backward(forward.Loss, lossScale);
         return forward.Logs;
     }
 }

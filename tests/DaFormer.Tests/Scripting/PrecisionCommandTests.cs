@@ -26,10 +26,23 @@ public class PrecisionCommandTests
         Assert.Equal("fp32", fp32.GetProperty("precision").GetString());
         Assert.Equal("bf16", bf16.GetProperty("precision").GetString());
         Assert.True(fp32.GetProperty("train_step_ms").GetDouble() > 0, lines[0]);
-        Assert.Equal(JsonValueKind.Null, bf16.GetProperty("train_step_ms").ValueKind); // bf16 training not built yet
+        Assert.True(bf16.GetProperty("train_step_ms").GetDouble() > 0, lines[0]); // mixed-precision training step
+        Assert.True(j.GetProperty("train_speedup").GetDouble() > 0, lines[0]);
         Assert.True(bf16.GetProperty("infer_ms").GetDouble() > 0 && bf16.GetProperty("forward_ms").GetDouble() > 0, lines[0]);
         Assert.Equal(fp32.GetProperty("parameters").GetInt64(), bf16.GetProperty("parameters").GetInt64());
         Assert.True(j.GetProperty("infer_speedup").GetDouble() > 0, lines[0]);
+    }
+
+    [Fact]
+    public void Bench_in_bf16_times_a_mixed_precision_training_step_and_its_resident_set()
+    {
+        var r = CliHarness.Run("bench", "model", "mit_b0", "daformer", "--crop", "64", "--batch", "1", "--iters", "1",
+                               "--channels", "16", "--precision", "bf16", "--device", "cpu");
+        Assert.True(r.ExitCode == 0, r.All);
+        var j = JsonDocument.Parse(r.Out.Trim()).RootElement;
+        Assert.Equal("bf16", j.GetProperty("precision").GetString());
+        Assert.True(j.GetProperty("train_step_ms").GetDouble() > 0, r.Out);
+        Assert.True(j.GetProperty("train_peak_rss_mb").GetDouble() >= j.GetProperty("train_base_rss_mb").GetDouble(), r.Out);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace DaFormer.Tests.Training.Config;
 
 /// `Runtime.Precision`: stored in the config JSON as fp32|bf16|fp16, part of the run hash, settable
-/// with `--set`, and refused for training where it cannot (yet) be honoured.
+/// with `--set`, and refused for training where it cannot be honoured.
 public class PrecisionSettingTests
 {
     [Fact]
@@ -36,13 +36,18 @@ public class PrecisionSettingTests
     }
 
     [Fact]
-    public void Training_refuses_fp16_on_the_cpu_and_low_precision_until_it_exists()
+    public void Training_refuses_fp16_on_the_cpu_and_low_precision_for_networks_autocast_does_not_cover()
     {
-        TrainingPrecision.EnsureTrainable(Precision.Fp32, CPU);
-        var fp16 = Assert.Throws<DaFormerError>(() => TrainingPrecision.EnsureTrainable(Precision.Fp16, CPU));
+        var daformer = new SegmentorSpec("mit_b0", "daformer_sepaspp");
+        TrainingPrecision.EnsureTrainable(Precision.Fp32, CPU, daformer);
+        TrainingPrecision.EnsureTrainable(Precision.Bf16, CPU, daformer);
+        TrainingPrecision.EnsureTrainable(Precision.Bf16, CPU, new SegmentorSpec("mit_b5", "segformer"));
+        var fp16 = Assert.Throws<DaFormerError>(() => TrainingPrecision.EnsureTrainable(Precision.Fp16, CPU, daformer));
         Assert.Contains("Runtime.Precision fp16 needs a CUDA device", fp16.Message);
-        var bf16 = Assert.Throws<DaFormerError>(() => TrainingPrecision.EnsureTrainable(Precision.Bf16, CPU));
-        Assert.Contains("fp32 only", bf16.Message);
-        Assert.Contains("--precision bf16", bf16.Message);
+        var resnet = Assert.Throws<DaFormerError>(() => TrainingPrecision.EnsureTrainable(Precision.Bf16, CPU, new SegmentorSpec("r101v1c", "dlv2")));
+        Assert.Contains("r101v1c + dlv2", resnet.Message);
+        Assert.Contains("Runtime.Precision=fp32", resnet.Message);
+        // fp32 trains every network.
+        TrainingPrecision.EnsureTrainable(Precision.Fp32, CPU, new SegmentorSpec("r101v1c", "dlv2"));
     }
 }
