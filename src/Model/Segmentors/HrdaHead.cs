@@ -62,6 +62,7 @@ public sealed class HrdaHead : nn.Module
         long h = cells.Max(c => c.Y2), w = cells.Max(c => c.X2);
         var canvas = zeros([batch, logits.shape[1], h, w], dtype: logits.dtype, device: logits.device);
         using var count = zeros([batch, 1, h, w], dtype: logits.dtype, device: logits.device);
+        using var one = 1.ToScalar();   // held explicitly: an implicit Scalar may be finalized mid-call (see DropPath)
         for (var k = 0; k < cells.Count; k++)
         {
             var c = cells[k];
@@ -69,7 +70,7 @@ public sealed class HrdaHead : nn.Module
             using var slot = canvas[.., .., c.Y1..c.Y2, c.X1..c.X2];
             slot.add_(part);
             using var n = count[.., .., c.Y1..c.Y2, c.X1..c.X2];
-            n.add_(1);
+            n.add_(one);
         }
         using var uncovered = count.eq(0).any();
         if (uncovered.item<bool>()) throw new InvalidOperationException("HRDA slide windows leave cells of the canvas uncovered.");

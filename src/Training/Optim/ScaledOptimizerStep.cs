@@ -53,11 +53,12 @@ public static class ScaledOptimizerStep
     {
         using var _ = no_grad();
         var foundInf = false;
+        using var factor = inverseScale.ToScalar();   // held explicitly: an implicit Scalar may be finalized mid-call
         foreach (var p in parameters)
         {
             var g = p.grad;
             if (g is null) continue;
-            g.mul_(inverseScale);
+            g.mul_(factor);
             using var finite = isfinite(g).all();
             if (!finite.item<bool>()) foundInf = true;
         }
