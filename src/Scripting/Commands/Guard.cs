@@ -24,7 +24,7 @@ public static class Guard
         catch (Exception e) when (!Debug)
         {
             var inner = Unwrap(e);
-            Console.Error.WriteLine($"internal error ({inner.GetType().Name}): {inner.Message}");
+            Console.Error.WriteLine($"internal error ({inner.GetType().Name}): {NativeErrorText.WithoutFrames(inner.Message)}");
             Console.Error.WriteLine("This is a bug in daformer; rerun with DAFORMER_DEBUG=1 for the stack trace and report it.");
             return InternalErrorExit;
         }

@@ -158,7 +158,7 @@ public static class RunCommand
                 }
                 catch (Exception e) when (e is not OutOfMemoryException)
                 {
-                    var message = e is DaFormerError ? e.Message : $"{e.GetType().Name}: {e.Message}";
+                    var message = e is DaFormerError ? e.Message : $"{e.GetType().Name}: {NativeErrorText.WithoutFrames(e.Message)}";
                     Console.Error.WriteLine($"error: run [{index}] {config.Name} failed: {message}");
                     if (Environment.GetEnvironmentVariable("DAFORMER_DEBUG") == "1") Console.Error.WriteLine(e);
                     outcome = new RunOutcome("", RunStatus.Failed, null, message);
