@@ -32,11 +32,28 @@ public static class Trainer
         using (runLock)
         {
             RunOutcome outcome;
-            try { outcome = Train(config, request, runDir, configJson, changes, device, observer); }
-            catch
+            var attempt = request;
+            for (var retry = 1; ; retry++)
             {
-                if (!request.Resume) RunDirectory.RemoveIfNothingWritten(runDir);
-                throw;
+                try
+                {
+                    outcome = Train(config, attempt, runDir, configJson, changes, device, observer);
+                    break;
+                }
+                catch (Exception e) when (retry <= ScalarFault.MaxRetries && ScalarFault.Matches(e)
+                                          && File.Exists(Path.Combine(runDir, RunDirectory.LatestCheckpoint)))
+                {
+                    observer.Message(ScalarFault.RetryMessage(e, runDir, retry));
+                    // Resuming is exact (every random draw comes from (seed, iteration)), so the run ends
+                    // as an uninterrupted one would; the config was checked when the run was claimed.
+                    attempt = request with { Resume = true };
+                    changes = [];
+                }
+                catch
+                {
+                    if (!request.Resume) RunDirectory.RemoveIfNothingWritten(runDir);
+                    throw;
+                }
             }
             if (outcome.Status == RunStatus.Failed && !request.Resume && RunDirectory.RemoveIfNothingWritten(runDir))
                 outcome = outcome with { RunDir = "" };
