@@ -1,3 +1,4 @@
+using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,10 +12,10 @@ namespace DaFormer.Model.Backbones;
 public sealed class ResNeStBottleneck : nn.Module<Tensor, Tensor>
 {
     public readonly Conv2d conv1;
-    public readonly BatchNorm2d bn1;
+    public readonly HeldBatchNorm2d bn1;
     public readonly SplitAttentionConv2d conv2;
     public readonly Conv2d conv3;
-    public readonly BatchNorm2d bn3;
+    public readonly HeldBatchNorm2d bn3;
     public readonly Sequential? downsample;
     readonly long avdStride;
 
@@ -23,10 +24,10 @@ public sealed class ResNeStBottleneck : nn.Module<Tensor, Tensor>
     {
         avdStride = stride > 1 ? stride : 0; // avg_down_stride is on in every ResNeSt configuration
         conv1 = nn.Conv2d(inPlanes, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
+        bn1 = new HeldBatchNorm2d(width);
         conv2 = new SplitAttentionConv2d(width, width, avdStride > 0 ? 1 : stride, dilation, o.Groups, o.Radix, o.ReductionFactor);
         conv3 = nn.Conv2d(width, planes * ResNetBottleneck.Expansion, 1, bias: false);
-        bn3 = nn.BatchNorm2d(planes * ResNetBottleneck.Expansion);
+        bn3 = new HeldBatchNorm2d(planes * ResNetBottleneck.Expansion);
         this.downsample = downsample;
         RegisterComponents();
     }

@@ -18,7 +18,7 @@ public sealed class ResNet : Encoder
 {
     public readonly Sequential? stem;
     public readonly Conv2d? conv1;
-    public readonly BatchNorm2d? bn1;
+    public readonly HeldBatchNorm2d? bn1;
     public readonly MaxPool2d maxpool;
     public readonly Sequential layer1, layer2, layer3, layer4;
     readonly Sequential[] layers;
@@ -34,15 +34,15 @@ public sealed class ResNet : Encoder
         if (options.Kind == ResNetKind.ResNeXt)
         {
             conv1 = nn.Conv2d(3, s, 7, stride: 2, padding: 3, bias: false);
-            bn1 = nn.BatchNorm2d(s);
+            bn1 = new HeldBatchNorm2d(s);
         }
         else
         {
             var half = s / 2;
             stem = nn.Sequential(
-                ("0", nn.Conv2d(3, half, 3, stride: 2, padding: 1, bias: false)), ("1", nn.BatchNorm2d(half)), ("2", nn.ReLU(inplace: true)),
-                ("3", nn.Conv2d(half, half, 3, padding: 1, bias: false)), ("4", nn.BatchNorm2d(half)), ("5", nn.ReLU(inplace: true)),
-                ("6", nn.Conv2d(half, s, 3, padding: 1, bias: false)), ("7", nn.BatchNorm2d(s)), ("8", nn.ReLU(inplace: true)));
+                ("0", nn.Conv2d(3, half, 3, stride: 2, padding: 1, bias: false)), ("1", new HeldBatchNorm2d(half)), ("2", nn.ReLU(inplace: true)),
+                ("3", nn.Conv2d(half, half, 3, padding: 1, bias: false)), ("4", new HeldBatchNorm2d(half)), ("5", nn.ReLU(inplace: true)),
+                ("6", nn.Conv2d(half, s, 3, padding: 1, bias: false)), ("7", new HeldBatchNorm2d(s)), ("8", nn.ReLU(inplace: true)));
         }
         maxpool = nn.MaxPool2d(3, stride: 2, padding: 1);
         long inPlanes = s;
@@ -89,16 +89,16 @@ public sealed class ResNet : Encoder
         kind == ResNetKind.ResNeSt
             ? nn.Sequential(("0", nn.AvgPool2d(stride, stride, ceil_mode: true, count_include_pad: false)),
                             ("1", nn.Conv2d(inPlanes, outPlanes, 1, bias: false)),
-                            ("2", nn.BatchNorm2d(outPlanes)))
+                            ("2", new HeldBatchNorm2d(outPlanes)))
             : nn.Sequential(("0", nn.Conv2d(inPlanes, outPlanes, 1, stride: stride, bias: false)),
-                            ("1", nn.BatchNorm2d(outPlanes)));
+                            ("1", new HeldBatchNorm2d(outPlanes)));
 
     void InitWeights()
     {
         foreach (var m in modules())
         {
             if (m is Conv2d c) Init.KaimingFanOut(c);
-            else if (m is BatchNorm2d bn) Init.Constant(bn);
+            else if (m is BatchNorm bn) Init.Constant(bn);
         }
         if (Options.Kind != ResNetKind.V1c) return;
         using var _ = no_grad();

@@ -1,3 +1,4 @@
+using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,22 +13,22 @@ public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
     public const int Expansion = 4;
 
     public readonly Conv2d conv1;
-    public readonly BatchNorm2d bn1;
+    public readonly HeldBatchNorm2d bn1;
     public readonly Conv2d conv2;
-    public readonly BatchNorm2d bn2;
+    public readonly HeldBatchNorm2d bn2;
     public readonly Conv2d conv3;
-    public readonly BatchNorm2d bn3;
+    public readonly HeldBatchNorm2d bn3;
     public readonly Sequential? downsample;
 
     public ResNetBottleneck(long inPlanes, long planes, long width, long stride, long dilation, long groups, Sequential? downsample)
         : base(nameof(ResNetBottleneck))
     {
         conv1 = nn.Conv2d(inPlanes, width, 1, bias: false);
-        bn1 = nn.BatchNorm2d(width);
+        bn1 = new HeldBatchNorm2d(width);
         conv2 = nn.Conv2d(width, width, 3, stride: stride, padding: dilation, dilation: dilation, groups: groups, bias: false);
-        bn2 = nn.BatchNorm2d(width);
+        bn2 = new HeldBatchNorm2d(width);
         conv3 = nn.Conv2d(width, planes * Expansion, 1, bias: false);
-        bn3 = nn.BatchNorm2d(planes * Expansion);
+        bn3 = new HeldBatchNorm2d(planes * Expansion);
         this.downsample = downsample;
         RegisterComponents();
     }

@@ -12,9 +12,9 @@ namespace DaFormer.Model.Backbones;
 public sealed class SplitAttentionConv2d : nn.Module<Tensor, Tensor>
 {
     public readonly Conv2d conv;
-    public readonly BatchNorm2d bn0;
+    public readonly HeldBatchNorm2d bn0;
     public readonly Conv2d fc1;
-    public readonly BatchNorm2d bn1;
+    public readonly HeldBatchNorm2d bn1;
     public readonly Conv2d fc2;
     readonly long radix, groups, channels;
 
@@ -26,9 +26,9 @@ public sealed class SplitAttentionConv2d : nn.Module<Tensor, Tensor>
         this.channels = channels;
         var inter = Math.Max(inChannels * radix / reductionFactor, 32);
         conv = nn.Conv2d(inChannels, channels * radix, 3, stride: stride, padding: dilation, dilation: dilation, groups: groups * radix, bias: false);
-        bn0 = nn.BatchNorm2d(channels * radix);
+        bn0 = new HeldBatchNorm2d(channels * radix);
         fc1 = nn.Conv2d(channels, inter, 1, groups: groups);
-        bn1 = nn.BatchNorm2d(inter);
+        bn1 = new HeldBatchNorm2d(inter);
         fc2 = nn.Conv2d(inter, channels * radix, 1, groups: groups);
         RegisterComponents();
     }

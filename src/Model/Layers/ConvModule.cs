@@ -11,7 +11,7 @@ namespace DaFormer.Model.Layers;
 public sealed class ConvModule : nn.Module<Tensor, Tensor>
 {
     public readonly Conv2d conv;
-    public readonly BatchNorm2d? bn;
+    public readonly HeldBatchNorm2d? bn;
     readonly bool relu;
 
     /// Set by `BatchNormFolding` for inference: `bn` has been folded into `conv` and is skipped.
@@ -22,7 +22,7 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     {
         conv = nn.Conv2d(inChannels, outChannels, kernel, stride: 1, padding: padding, dilation: dilation,
                          groups: groups, bias: !norm);
-        bn = norm ? nn.BatchNorm2d(outChannels) : null;
+        bn = norm ? new HeldBatchNorm2d(outChannels) : null;
         this.relu = relu;
         RegisterComponents();
         Init.KaimingFanOut(conv);

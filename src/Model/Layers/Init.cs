@@ -49,7 +49,7 @@ public static class Init
     }
 
     /// `constant_init(bn, 1, bias=0)`.
-    public static void Constant(BatchNorm2d bn)
+    public static void Constant(BatchNorm bn)
     {
         using var _ = no_grad();
         nn.init.ones_(bn.weight);

@@ -59,7 +59,7 @@ public static class BatchNormFolding
                 case Sequential seq:
                     var children = seq.children().ToList();
                     for (var i = 0; i + 1 < children.Count; i++)
-                        if (children[i] is Conv2d conv && children[i + 1] is BatchNorm2d bn2)
+                        if (children[i] is Conv2d conv && children[i + 1] is BatchNorm bn2)
                             folded += FoldAndNeutralise(conv, bn2);
                     break;
             }
@@ -67,14 +67,14 @@ public static class BatchNormFolding
         return folded;
     }
 
-    static void FoldInto(Conv2d conv, BatchNorm2d bn)
+    static void FoldInto(Conv2d conv, BatchNorm bn)
     {
         var (w, b) = Fold(conv.weight!, conv.bias, bn.running_mean!, bn.running_var!, bn.weight, bn.bias, bn.eps);
         conv.weight = new Parameter(w, requires_grad: false);
         conv.bias = new Parameter(b, requires_grad: false);
     }
 
-    static int FoldAndNeutralise(Conv2d conv, BatchNorm2d bn)
+    static int FoldAndNeutralise(Conv2d conv, BatchNorm bn)
     {
         if (IsIdentity(bn)) return 0; // already folded
         FoldInto(conv, bn);
@@ -87,5 +87,5 @@ public static class BatchNormFolding
         return 1;
     }
 
-    static bool IsIdentity(BatchNorm2d bn) => bn.eps == 0;
+    static bool IsIdentity(BatchNorm bn) => bn.eps == 0;
 }

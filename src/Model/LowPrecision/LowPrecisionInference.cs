@@ -47,5 +47,5 @@ public static class LowPrecisionInference
         }
     }
 
-    static bool IsNorm(nn.Module m) => m is LayerNorm or BatchNorm1d or BatchNorm2d or BatchNorm3d or GroupNorm or InstanceNorm2d;
+    static bool IsNorm(nn.Module m) => m is LayerNorm or BatchNorm or GroupNorm or InstanceNorm2d;
 }

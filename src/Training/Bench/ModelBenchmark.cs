@@ -156,7 +156,7 @@ public static class ModelBenchmark
             optimizer.zero_grad();
             var loss = Segmentor.Loss(model.DecodeLogits(model.ExtractFeatures(img)), label);
             ScaledOptimizerStep.Backward(loss, OptimizerUpdate.LossScale(scaler));
-            scaler = OptimizerUpdate.Apply(scaler, parameters, () => optimizer.step(), 0).Scaler;
+            scaler = OptimizerUpdate.Apply(scaler, parameters, () => AdamWUpdate.Step(optimizer), 0).Scaler;
             Sync(device);
         }
 

@@ -69,7 +69,7 @@ public static class UdaBenchmark
             using var scope = NewDisposeScope();
             opt.zero_grad();
             Dacs.Step(nets, new DacsBatch(img, gt, timg), uda, spec.NumClasses, RandomStreams.ForIteration(0, iter++ + 1000));
-            opt.step();
+            AdamWUpdate.Step(opt);
         });
         double? supMs = null;
         if (supervised)
@@ -80,7 +80,7 @@ public static class UdaBenchmark
                 using var scope = NewDisposeScope();
                 opt.zero_grad();
                 SupervisedStep.Run(student, img, gt, crops);
-                opt.step();
+                AdamWUpdate.Step(opt);
             });
         }
         var flops = IterationFlops(spec, hrda, crop, batch, mic, uda.FeatureDistance is not null);

@@ -180,7 +180,7 @@ public static class Trainer
                 stats = new IterationStats(i, losses, lrs, conf, 0, waited);
                 if (Progress.NonFinite(stats) is { } problem)
                     return Failed(problem + " " + LastGoodSentence(lastGood));
-                var update = OptimizerUpdate.Apply(scaler, studentParameters, () => optimizer.step(), i);
+                var update = OptimizerUpdate.Apply(scaler, studentParameters, () => AdamWUpdate.Step(optimizer), i);
                 scaler = update.Scaler;
                 if (update.Message is { } skipped) observer.Message(skipped);
                 stats = stats with { LossScale = scaler?.Scale, SkippedSteps = scaler?.SkippedSteps, StepSkipped = update.Skipped };

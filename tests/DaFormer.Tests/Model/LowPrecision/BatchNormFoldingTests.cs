@@ -66,7 +66,7 @@ public class BatchNormFoldingTests
         manual_seed(11);
         using var model = Architectures.Build(new SegmentorSpec("r50v1c", "dlv2red"));
         using (no_grad())
-            foreach (var bn in model.modules().OfType<BatchNorm2d>())
+            foreach (var bn in model.modules().OfType<BatchNorm>())
             {
                 bn.running_mean!.copy_(randn_like(bn.running_mean) * 0.1);
                 bn.running_var!.copy_(rand_like(bn.running_var) + 0.5);

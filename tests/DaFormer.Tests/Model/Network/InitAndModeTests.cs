@@ -76,14 +76,14 @@ public class InitAndModeTests
         using var m = Architectures.Build(new SegmentorSpec(Encoder: "mit_b0", Head: "daformer_sepaspp", Channels: 16));
         m.TeacherMode();
         var modules = m.modules().ToList();
-        Assert.All(modules.OfType<BatchNorm2d>(), bn => Assert.True(bn.training));
+        Assert.All(modules.OfType<BatchNorm>(), bn => Assert.True(bn.training));
         Assert.All(modules.OfType<DropPath>(), d => Assert.False(d.training));
         Assert.All(modules.OfType<Dropout2d>(), d => Assert.False(d.training));
         Assert.NotEmpty(modules.OfType<Dropout2d>());
         m.SetStochasticLayersEnabled(true);
         Assert.All(modules.OfType<DropPath>(), d => Assert.True(d.training));
         m.eval();
-        Assert.All(modules.OfType<BatchNorm2d>(), bn => Assert.False(bn.training));
+        Assert.All(modules.OfType<BatchNorm>(), bn => Assert.False(bn.training));
     }
 
     [Fact]

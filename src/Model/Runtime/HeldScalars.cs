@@ -1,0 +1,129 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace DaFormer.Model.Runtime;
+
+/// Tensor arithmetic with numbers whose TorchSharp `Scalar`s stay referenced until libtorch returns.
+///
+/// Why: TorchSharp 0.107 turns a .NET number into a `Scalar` implicitly (`x * 0.5`, `x.mul(0.5)`), and
+/// its own `Tensor.add(Tensor)`, `+`, `add_` and BatchNorm's batch counter pass an implicit
+/// `alpha = 1`. Nothing references such a Scalar once its handle has been handed to the native call,
+/// so a garbage collection started by another thread (a data loader) during that call lets the
+/// finalizer free it while libtorch still reads it. Runs then stopped at random iterations with
+/// "Expected false to be true … Exception raised from toFloat/toBFloat16 at c10/core/Scalar.h"
+/// (docs/scalar-lifetime.md). Every helper here holds its Scalar in a `using` across the call, and
+/// the constants are process-lifetime statics. `ImplicitScalarSourceTests` keeps src/ free of the
+/// unheld forms.
+public static class HeldScalars
+{
+    /// The integer 1, as TorchSharp passes it for `alpha` (never disposed: lives as long as the process).
+    public static readonly Scalar One = 1.ToScalar();
+
+    /// a + b (TorchSharp's `a + b` with a held `alpha = 1`).
+    public static Tensor Plus(this Tensor a, Tensor b) => a.add(b, One);
+
+    /// a += b in place (`a.add_(b)` with a held `alpha = 1`); returns `a`.
+    public static Tensor PlusInPlace(this Tensor a, Tensor b) => a.add_(b, One);
+
+    /// a + c.
+    public static Tensor Plus(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.add(s, One);
+    }
+
+    /// a += c in place; returns `a`.
+    public static Tensor PlusInPlace(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.add_(s, One);
+    }
+
+    /// a += c in place for an integer `c` (an integer Scalar, as `add_(1)` makes); returns `a`.
+    public static Tensor PlusInPlace(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.add_(s, One);
+    }
+
+    /// a + k·b (`a.add(b, alpha: k)`).
+    public static Tensor PlusScaled(this Tensor a, Tensor b, double k)
+    {
+        using var s = k.ToScalar();
+        return a.add(b, s);
+    }
+
+    /// a += k·b in place; returns `a`.
+    public static Tensor PlusScaledInPlace(this Tensor a, Tensor b, double k)
+    {
+        using var s = k.ToScalar();
+        return a.add_(b, s);
+    }
+
+    /// a − c.
+    public static Tensor Minus(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.sub(s);
+    }
+
+    /// c − a, computed as TorchSharp's `c - a` does: (−a) + c (the same number: IEEE subtraction is
+    /// the addition of the negation).
+    public static Tensor SubtractedFrom(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        using var negated = a.neg();
+        return negated.add(s, One);
+    }
+
+    /// a · k.
+    public static Tensor Times(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.mul(s);
+    }
+
+    /// a ·= k in place; returns `a`.
+    public static Tensor TimesInPlace(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.mul_(s);
+    }
+
+    /// a / k.
+    public static Tensor DividedBy(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.div(s);
+    }
+
+    /// a /= k in place; returns `a`.
+    public static Tensor DividedByInPlace(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.div_(s);
+    }
+
+    /// a clamped to [lo, hi].
+    public static Tensor Clamped(this Tensor a, double lo, double hi)
+    {
+        using var l = lo.ToScalar();
+        using var h = hi.ToScalar();
+        return a.clamp(l, h);
+    }
+
+    /// a clamped to [lo, hi] in place; returns `a`.
+    public static Tensor ClampedInPlace(this Tensor a, double lo, double hi)
+    {
+        using var l = lo.ToScalar();
+        using var h = hi.ToScalar();
+        return a.clamp_(l, h);
+    }
+
+    /// Fills `a` with `c` in place; returns `a`.
+    public static Tensor FilledWith(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.fill_(s);
+    }
+}
