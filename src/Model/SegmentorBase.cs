@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Backbones;
 using DaFormer.Model.Segmentors;
 using TorchSharp;
@@ -62,13 +63,12 @@ public abstract class SegmentorBase(string name) : nn.Module<Tensor, Tensor>(nam
         var boxes = (from y in Windows(h, crop.H, stride.H) from x in Windows(w, crop.W, stride.W) select (y, x)).ToList();
         var preds = zeros([b, NumClasses, h, w], dtype: img.dtype, device: img.device);
         using var count = zeros([1, 1, h, w], dtype: img.dtype, device: img.device);
-        using var one = 1.ToScalar();   // held explicitly: an implicit Scalar may be finalized mid-call (see DropPath)
         void Add(Tensor logits, ((long Start, long End) Y, (long Start, long End) X) box)
         {
             using var target = preds[.., .., (int)box.Y.Start..(int)box.Y.End, (int)box.X.Start..(int)box.X.End];
-            target.add_(logits);
+            target.PlusInPlace(logits);
             using var c = count[.., .., (int)box.Y.Start..(int)box.Y.End, (int)box.X.Start..(int)box.X.End];
-            c.add_(one);
+            c.PlusInPlace(1L);
         }
         Tensor Cut(((long Start, long End) Y, (long Start, long End) X) box) =>
             img[.., .., (int)box.Y.Start..(int)box.Y.End, (int)box.X.Start..(int)box.X.End];

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -17,12 +18,10 @@ public sealed class DropPath(double probability) : nn.Module<Tensor, Tensor>(nam
         var shape = new long[x.dim()];
         Array.Fill(shape, 1L);
         shape[0] = x.shape[0];
-        // Explicit Scalar held across the calls: TorchSharp leaves an implicit double → Scalar to the
-        // finalizer, which can free it while libtorch still reads it (runs died at random iterations
-        // with "Exception raised from toBFloat16/toFloat at c10/core/Scalar.h").
+        // Held across the calls (HeldScalars says why).
         using var keepScalar = keep.ToScalar();
         using var u = rand(shape, dtype: x.dtype, device: x.device);
-        using var mask = u.add_(keepScalar).floor_();
+        using var mask = u.add_(keepScalar, HeldScalars.One).floor_();
         using var scaled = x.div(keepScalar);
         return scaled.mul(mask);
     }

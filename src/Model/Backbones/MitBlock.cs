@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -30,10 +31,10 @@ public sealed class MitBlock : nn.Module
         using var n1 = Autocast.LayerNorm(norm1, x);
         using var a = attn.Forward(n1, h, w);
         using var ad = drop_path.forward(a);
-        using var x1 = x + ad;
+        using var x1 = x.Plus(ad);
         using var n2 = Autocast.LayerNorm(norm2, x1);
         using var m = mlp.Forward(n2, h, w);
         using var md = drop_path.forward(m);
-        return x1 + md;
+        return x1.Plus(md);
     }
 }

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -43,7 +44,7 @@ public sealed class ResNeStBottleneck : nn.Module<Tensor, Tensor>
         using var c3 = conv3.forward(pooled);
         using var b3 = bn3.forward(c3);
         using var identity = downsample?.forward(x);
-        using var sum = b3 + (identity ?? x);
+        using var sum = b3.Plus(identity ?? x);
         return sum.relu();
     }
 }

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,7 +43,7 @@ public sealed class ResNetBottleneck : nn.Module<Tensor, Tensor>
         using var c3 = conv3.forward(a2);
         using var b3 = bn3.forward(c3);
         using var identity = downsample?.forward(x);
-        using var sum = b3 + (identity ?? x);
+        using var sum = b3.Plus(identity ?? x);
         return sum.relu();
     }
 }

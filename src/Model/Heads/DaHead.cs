@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -59,7 +60,7 @@ public sealed class DaHead : DecodeHead
         var (p, c) = Branches(features[^1]);
         using (p) using (c)
         {
-            using var sum = p + c;
+            using var sum = p.Plus(c);
             return DaformerHead.Classify(sum, dropout, conv_seg);
         }
     }
@@ -69,7 +70,7 @@ public sealed class DaHead : DecodeHead
         var (p, c) = Branches(features[^1]);
         using (p) using (c)
         {
-            using var sum = p + c;
+            using var sum = p.Plus(c);
             return [("decode.pam_cam", DaformerHead.Classify(sum, dropout, conv_seg)),
                     ("decode.pam", DaformerHead.Classify(p, dropout, pam_conv_seg)),
                     ("decode.cam", DaformerHead.Classify(c, dropout, cam_conv_seg))];
@@ -110,7 +111,7 @@ public sealed class PositionAttention : nn.Module<Tensor, Tensor>
         using var context = attention.matmul(vFlat);
         using var map = context.permute(0, 2, 1).reshape(b, c, h, w);
         using var scaled = gamma.forward(map);
-        return scaled + x;
+        return scaled.Plus(x);
     }
 }
 
@@ -137,6 +138,6 @@ public sealed class ChannelAttention : nn.Module<Tensor, Tensor>
         using var outFlat = attention.bmm(flat);
         using var map = outFlat.view(b, c, h, w);
         using var scaled = gamma.forward(map);
-        return scaled + x;
+        return scaled.Plus(x);
     }
 }

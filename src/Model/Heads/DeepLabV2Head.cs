@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -33,7 +34,7 @@ public sealed class DeepLabV2Head : DecodeHead
         for (var i = 1; i < aspp_modules.Count; i++)
         {
             using var y = aspp_modules[i].forward(x);
-            sum.add_(y);
+            sum.PlusInPlace(y);
         }
         return sum;
     }

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -68,7 +69,7 @@ public sealed class UperHead : DecodeHead
             for (var i = levels - 1; i > 0; i--)
             {
                 using var up = Resize.Bilinear(laterals[i], laterals[i - 1].shape[2], laterals[i - 1].shape[3]);
-                var sum = laterals[i - 1] + up;
+                var sum = laterals[i - 1].Plus(up);
                 laterals[i - 1].Dispose();
                 laterals[i - 1] = sum;
             }

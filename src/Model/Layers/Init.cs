@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 using TorchSharp.Modules;
 
@@ -31,11 +32,11 @@ public static class Init
         static double NormCdf(double x) => (1.0 + Erf(x / Math.Sqrt(2.0))) / 2.0;
         var l = NormCdf((a - mean) / std);
         var u = NormCdf((b - mean) / std);
-        t.uniform_(2 * l - 1, 2 * u - 1);
+        t.uniform_(2 * l - 1, 2 * u - 1);   // doubles, not Scalars
         // A float32 uniform draw hits the lower bound -1 exactly with probability 2^-24; erfinv(-1) = -inf
         // would then be clamped to a = -2 (a 100σ weight; timm does that). Stay inside (-1, 1) instead.
-        t.clamp_(Math.Max(2 * l - 1, -0.9999999), Math.Min(2 * u - 1, 0.9999999));
-        t.erfinv_().mul_(std * Math.Sqrt(2.0)).add_(mean).clamp_(a, b);
+        t.ClampedInPlace(Math.Max(2 * l - 1, -0.9999999), Math.Min(2 * u - 1, 0.9999999));
+        t.erfinv_().TimesInPlace(std * Math.Sqrt(2.0)).PlusInPlace(mean).ClampedInPlace(a, b);
     }
 
     /// erf by Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7); only used for the truncation bounds' CDF.

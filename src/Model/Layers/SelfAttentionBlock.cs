@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,7 +51,7 @@ public sealed class SelfAttentionBlock : nn.Module<Tensor, Tensor>
         using var kFlat = k.reshape(b, k.shape[1], -1);                     // (B, K, N)
         using var vFlat = v.reshape(b, v.shape[1], -1).permute(0, 2, 1);   // (B, N, C)
         using var sim = qFlat.matmul(kFlat);
-        if (scale is { } s) sim.mul_(s);
+        if (scale is { } s) sim.TimesInPlace(s);
         using var attention = sim.softmax(-1);
         using var context = attention.matmul(vFlat);                        // (B, N, C)
         using var map = context.permute(0, 2, 1).reshape(b, -1, h, w);

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Backbones;
 using DaFormer.Model.Layers;
 using TorchSharp;
@@ -24,14 +25,14 @@ public static class BatchNormFolding
         var dtype = convWeight.dtype;
         var outChannels = convWeight.shape[0];
         var mean = runningMean.to(ScalarType.Float64);
-        var scale = (runningVar.to(ScalarType.Float64) + eps).rsqrt();
+        var scale = runningVar.to(ScalarType.Float64).Plus(eps).rsqrt();
         if (gamma is not null) scale = scale * gamma.to(ScalarType.Float64);
         var shape = new long[convWeight.dim()];
         Array.Fill(shape, 1L);
         shape[0] = outChannels;
         var weight = convWeight.to(ScalarType.Float64) * scale.view(shape);
         var bias = ((convBias?.to(ScalarType.Float64) ?? zeros(outChannels, ScalarType.Float64, convWeight.device)) - mean) * scale;
-        if (beta is not null) bias = bias + beta.to(ScalarType.Float64);
+        if (beta is not null) bias = bias.Plus(beta.to(ScalarType.Float64));
         return (weight.to(dtype).MoveToOuterDisposeScope(), bias.to(dtype).MoveToOuterDisposeScope());
     }
 
@@ -80,8 +81,8 @@ public static class BatchNormFolding
         FoldInto(conv, bn);
         using var _ = no_grad();
         bn.running_mean!.zero_();
-        bn.running_var!.fill_(1);
-        bn.weight?.fill_(1);
+        bn.running_var!.FilledWith(1);
+        bn.weight?.FilledWith(1);
         bn.bias?.zero_();
         bn.eps = 0; // (x − 0)/√(1 + 0)·1 + 0 = x exactly
         return 1;

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.LowPrecision;
 using DaFormer.Model.Heads;
 using DaFormer.Model.Layers;
@@ -47,7 +48,10 @@ public sealed class HrdaHead : nn.Module
     public Tensor Attention(Tensor[] lrFeatures, Tensor lrLogits)
     {
         if (scale_attention is null)
-            return full([lrLogits.shape[0], 1, lrLogits.shape[2], lrLogits.shape[3]], spec.FixedAttention!.Value, dtype: lrLogits.dtype, device: lrLogits.device);
+        {
+            using var value = spec.FixedAttention!.Value.ToScalar();
+            return full([lrLogits.shape[0], 1, lrLogits.shape[2], lrLogits.shape[3]], value, dtype: lrLogits.dtype, device: lrLogits.device);
+        }
         using var raw = Autocast.ToFloat32(scale_attention.forward(lrFeatures));
         return raw.sigmoid();
     }
@@ -62,17 +66,17 @@ public sealed class HrdaHead : nn.Module
         long h = cells.Max(c => c.Y2), w = cells.Max(c => c.X2);
         var canvas = zeros([batch, logits.shape[1], h, w], dtype: logits.dtype, device: logits.device);
         using var count = zeros([batch, 1, h, w], dtype: logits.dtype, device: logits.device);
-        using var one = 1.ToScalar();   // held explicitly: an implicit Scalar may be finalized mid-call (see DropPath)
         for (var k = 0; k < cells.Count; k++)
         {
             var c = cells[k];
             using var part = logits[(int)(k * batch)..(int)((k + 1) * batch)];
             using var slot = canvas[.., .., c.Y1..c.Y2, c.X1..c.X2];
-            slot.add_(part);
+            slot.PlusInPlace(part);
             using var n = count[.., .., c.Y1..c.Y2, c.X1..c.X2];
-            n.add_(one);
+            n.PlusInPlace(1L);
         }
-        using var uncovered = count.eq(0).any();
+        using var zero = 0.ToScalar();
+        using var uncovered = count.eq(zero).any();
         if (uncovered.item<bool>()) throw new InvalidOperationException("HRDA slide windows leave cells of the canvas uncovered.");
         using (canvas) return canvas.div(count);
     }
@@ -92,10 +96,10 @@ public sealed class HrdaHead : nn.Module
         {
             var m = b.Scaled(OutputStride / lrScale);
             var mask = zeros([lr.shape[0], 1, lr.shape[2], lr.shape[3]], dtype: lr.dtype, device: lr.device);
-            mask[.., .., m.Y1..m.Y2, m.X1..m.X2].fill_(1);
+            mask[.., .., m.Y1..m.Y2, m.X1..m.X2].FilledWith(1);
             a = a * mask;
         }
-        var scaledLr = (1 - a) * lr;
+        var scaledLr = a.SubtractedFrom(1) * lr;
         var factor = hrScale / lrScale;
         var upLr = Resize.BilinearByFactor(scaledLr, factor);
         var upA = Resize.BilinearByFactor(a, factor);
@@ -109,7 +113,7 @@ public sealed class HrdaHead : nn.Module
         else hrInserted = hr;
         if (!hrInserted.shape.SequenceEqual(upLr.shape))
             throw new InvalidOperationException($"HRDA fusion: detail logits [{string.Join(",", hrInserted.shape)}] and upsampled context logits [{string.Join(",", upLr.shape)}] differ in size.");
-        var fused = upA * hrInserted + upLr;
+        var fused = (upA * hrInserted).Plus(upLr);
         return (fused.MoveToOuterDisposeScope(), scaledLr.MoveToOuterDisposeScope());
     }
 }

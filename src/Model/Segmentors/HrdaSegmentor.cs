@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Backbones;
 using DaFormer.Model.Layers;
 using static TorchSharp.torch;
@@ -94,13 +95,13 @@ public sealed class HrdaSegmentor : SegmentorBase
         var terms = new List<KeyValuePair<string, Tensor>>();
         var accuracies = new Dictionary<string, double>();
         using (var fusedLoss = Segmentor.Loss(p.FusedLogits, gt, pixelWeight))
-            terms.Add(new("decode.loss_seg", fusedLoss.mul(hrda.FusedLossWeight)));
+            terms.Add(new("decode.loss_seg", fusedLoss.Times(hrda.FusedLossWeight)));
         accuracies["decode.acc_seg"] = Segmentor.Accuracy(p.FusedLogits, gt);
         // The original's order: fused, then lr, then hr.
         if (hrda.LrLossWeight > 0)
         {
             using (var lrLoss = Segmentor.Loss(p.ScaledLrLogits, gt, pixelWeight))
-                terms.Add(new("decode.lr.loss_seg", lrLoss.mul(hrda.LrLossWeight)));
+                terms.Add(new("decode.lr.loss_seg", lrLoss.Times(hrda.LrLossWeight)));
             accuracies["decode.lr.acc_seg"] = Segmentor.Accuracy(p.ScaledLrLogits, gt);
         }
         if (hrda.HrLossWeight > 0)
@@ -108,7 +109,7 @@ public sealed class HrdaSegmentor : SegmentorBase
             using var gtCrop = gt[.., .., box.Y1..box.Y2, box.X1..box.X2];
             using var wCrop = pixelWeight?[.., box.Y1..box.Y2, box.X1..box.X2];
             using (var hrLoss = Segmentor.Loss(p.HrLogits, gtCrop, wCrop))
-                terms.Add(new("decode.hr.loss_seg", hrLoss.mul(hrda.HrLossWeight)));
+                terms.Add(new("decode.hr.loss_seg", hrLoss.Times(hrda.HrLossWeight)));
             accuracies["decode.hr.acc_seg"] = Segmentor.Accuracy(p.HrLogits, gtCrop);
         }
         Tensor[]? features = null, detailFeatures = null;

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,7 +25,7 @@ public sealed record TrainingOutput(
     public Tensor Total()
     {
         var total = LossTerms[0].Value.alias();
-        for (var i = 1; i < LossTerms.Count; i++) total = total.add(LossTerms[i].Value);
+        for (var i = 1; i < LossTerms.Count; i++) total = total.Plus(LossTerms[i].Value);
         return total;
     }
 

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -15,7 +16,7 @@ public sealed record ScaledStepResult(LossScaler Scaler, bool Skipped, double? G
 public static class ScaledOptimizerStep
 {
     /// The loss to call backward on.
-    public static Tensor Scaled(Tensor loss, LossScaler scaler) => loss * scaler.Scale;
+    public static Tensor Scaled(Tensor loss, LossScaler scaler) => loss.Times(scaler.Scale);
 
     /// Backward of `loss` × `scale` — every backward of a training step goes through here, so that
     /// under fp16 all gradient contributions (source, feature distance, mixed, masked) carry the same
@@ -27,7 +28,7 @@ public static class ScaledOptimizerStep
             loss.backward(retain_graph: retainGraph);
             return;
         }
-        using var scaled = loss * scale;
+        using var scaled = loss.Times(scale);
         scaled.backward(retain_graph: retainGraph);
     }
 
@@ -53,7 +54,7 @@ public static class ScaledOptimizerStep
     {
         using var _ = no_grad();
         var foundInf = false;
-        using var factor = inverseScale.ToScalar();   // held explicitly: an implicit Scalar may be finalized mid-call
+        using var factor = inverseScale.ToScalar();   // held across the loop (HeldScalars says why)
         foreach (var p in parameters)
         {
             var g = p.grad;
