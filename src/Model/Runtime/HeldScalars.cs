@@ -126,4 +126,147 @@ public static class HeldScalars
         using var s = c.ToScalar();
         return a.fill_(s);
     }
+
+    /// a + c for an integer `c` (an integer Scalar, as `a + 6` makes).
+    public static Tensor Plus(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.add(s, One);
+    }
+
+    /// a − c for an integer `c` (an integer Scalar, as `a - 2` makes).
+    public static Tensor Minus(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.sub(s);
+    }
+
+    /// a · k for an integer `k` (an integer Scalar: an int64 tensor stays int64).
+    public static Tensor Times(this Tensor a, long k)
+    {
+        using var s = k.ToScalar();
+        return a.mul(s);
+    }
+
+    /// a / k (true division) for an integer `k`, as `a.div(4)` makes.
+    public static Tensor DividedBy(this Tensor a, long k)
+    {
+        using var s = k.ToScalar();
+        return a.div(s);
+    }
+
+    /// ⌊a / k⌋ for an integer `k` (`a.div(k, rounding_mode: floor)`).
+    public static Tensor FloorDividedBy(this Tensor a, long k)
+    {
+        using var s = k.ToScalar();
+        return a.div(s, rounding_mode: RoundingMode.floor);
+    }
+
+    /// a raised to the integer power `p` (`a.pow(p)`).
+    public static Tensor Power(this Tensor a, long p)
+    {
+        using var s = p.ToScalar();
+        return a.pow(s);
+    }
+
+    /// Python's a mod k, with the sign of `k` (`a.remainder(k)`).
+    public static Tensor Remainder(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.remainder(s);
+    }
+
+    /// C's fmod(a, k), with the sign of `a` (`a.fmod(k)`).
+    public static Tensor Fmod(this Tensor a, double k)
+    {
+        using var s = k.ToScalar();
+        return a.fmod(s);
+    }
+
+    /// a clamped to the integer bounds [lo, hi] (integer Scalars, as `clamp(0, 255)` makes).
+    public static Tensor Clamped(this Tensor a, long lo, long hi)
+    {
+        using var l = lo.ToScalar();
+        using var h = hi.ToScalar();
+        return a.clamp(l, h);
+    }
+
+    /// Whether a equals the integer `c` (`a.eq(c)`).
+    public static Tensor Equal(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.eq(s);
+    }
+
+    /// Whether a is below the integer `c` (`a.lt(c)`).
+    public static Tensor Less(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.lt(s);
+    }
+
+    /// Whether a is below `c` (`a.lt(c)`).
+    public static Tensor Less(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.lt(s);
+    }
+
+    /// Whether a is above the integer `c` (`a.gt(c)`).
+    public static Tensor Greater(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.gt(s);
+    }
+
+    /// Whether a is above `c` (`a.gt(c)`).
+    public static Tensor Greater(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.gt(s);
+    }
+
+    /// Whether a is at least the integer `c` (`a.ge(c)`).
+    public static Tensor GreaterOrEqual(this Tensor a, long c)
+    {
+        using var s = c.ToScalar();
+        return a.ge(s);
+    }
+
+    /// Whether a is at least `c` (`a.ge(c)`).
+    public static Tensor GreaterOrEqual(this Tensor a, double c)
+    {
+        using var s = c.ToScalar();
+        return a.ge(s);
+    }
+
+    /// A copy of `a` holding the integer `c` where `mask` is true (`a.masked_fill(mask, c)`).
+    public static Tensor FilledWhere(this Tensor a, Tensor mask, long c)
+    {
+        using var s = c.ToScalar();
+        return a.masked_fill(mask, s);
+    }
+
+    /// A copy of `a` holding `c` where `mask` is true (`a.masked_fill(mask, c)`).
+    public static Tensor FilledWhere(this Tensor a, Tensor mask, double c)
+    {
+        using var s = c.ToScalar();
+        return a.masked_fill(mask, s);
+    }
+
+    /// `full_like(like, c, dtype)`: a tensor shaped like `like` filled with `c`.
+    public static Tensor FullLike(Tensor like, double c, ScalarType? dtype = null)
+    {
+        using var s = c.ToScalar();
+        return full_like(like, s, dtype: dtype);
+    }
+
+    /// `arange(stop, dtype, device)`: 0, 1, …, stop − 1 (TorchSharp's overload passes unheld integer
+    /// Scalars 0 and 1 for start and step; these are held here).
+    public static Tensor Arange(long stop, ScalarType dtype, Device? device = null)
+    {
+        using var start = 0.ToScalar();
+        using var end = stop.ToScalar();
+        return arange(start, end, One, dtype, device);
+    }
 }

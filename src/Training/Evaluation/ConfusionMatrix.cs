@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Evaluation;
@@ -38,9 +39,9 @@ public sealed class ConfusionMatrix
         long c1 = numClasses + 1, dump = c1 * c1;
         var g = gt.flatten().to(ScalarType.Int64);
         var p = pred.flatten().to(ScalarType.Int64);
-        var gb = g.masked_fill(g.lt(0).logical_or(g.ge(numClasses)), numClasses);
-        var pb = p.masked_fill(p.lt(0).logical_or(p.ge(numClasses)), numClasses);
-        var index = (gb * c1 + pb).masked_fill(g.eq(ignoreIndex), dump);
+        var gb = g.FilledWhere(g.Less(0).logical_or(g.GreaterOrEqual(numClasses)), numClasses);
+        var pb = p.FilledWhere(p.Less(0).logical_or(p.GreaterOrEqual(numClasses)), numClasses);
+        var index = gb.Times(c1).Plus(pb).FilledWhere(g.Equal(ignoreIndex), dump);
         var counts = bincount(index, minlength: dump + 1).cpu().data<long>().ToArray();
         return new ConfusionMatrix(numClasses, counts.Take((int)dump).Select(x => (double)x).ToArray());
     }

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -36,7 +37,7 @@ public static class BlockMask
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var keep = grid.gt(ratio).to(ScalarType.Float32);
+        var keep = grid.Greater(ratio).to(ScalarType.Float32);
         return F.interpolate(keep, [height, width], mode: InterpolationMode.Nearest).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -46,7 +47,7 @@ public static class ClassMix
     {
         using var scope = NewDisposeScope();
         var mask = zeros_like(label, dtype: ScalarType.Bool);
-        foreach (var c in classes) mask.logical_or_(label.eq(c));
+        foreach (var c in classes) mask.logical_or_(label.Equal(c));
         return mask.to(ScalarType.Int64).MoveToOuterDisposeScope();
     }
 

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -32,20 +33,20 @@ public static class ColorJitter
     public static Tensor AdjustBrightness(Tensor x, double factor)
     {
         using var scope = NewDisposeScope();
-        return x.add(factor - 1.0).clamp(0.0, 1.0).MoveToOuterDisposeScope();   // additive (kornia 0.5)
+        return x.Plus(factor - 1.0).Clamped(0.0, 1.0).MoveToOuterDisposeScope();   // additive (kornia 0.5)
     }
 
     public static Tensor AdjustContrast(Tensor x, double factor)
     {
         using var scope = NewDisposeScope();
-        return x.mul(factor).clamp(0.0, 1.0).MoveToOuterDisposeScope();        // multiplicative, no mean
+        return x.Times(factor).Clamped(0.0, 1.0).MoveToOuterDisposeScope();        // multiplicative, no mean
     }
 
     public static Tensor AdjustSaturation(Tensor x, double factor)
     {
         using var scope = NewDisposeScope();
         var hsv = RgbToHsv(x);
-        var s = hsv.narrow(-3, 1, 1).mul(factor).clamp(0.0, 1.0);
+        var s = hsv.narrow(-3, 1, 1).Times(factor).Clamped(0.0, 1.0);
         return HsvToRgb(cat([hsv.narrow(-3, 0, 1), s, hsv.narrow(-3, 2, 1)], -3)).MoveToOuterDisposeScope();
     }
 
@@ -55,7 +56,7 @@ public static class ColorJitter
     {
         using var scope = NewDisposeScope();
         var hsv = RgbToHsv(x);
-        var h = hsv.narrow(-3, 0, 1).add(hue * 2 * Math.PI).fmod(2 * Math.PI);
+        var h = hsv.narrow(-3, 0, 1).Plus(hue * 2 * Math.PI).Fmod(2 * Math.PI);
         return HsvToRgb(cat([h, hsv.narrow(-3, 1, 2)], -3)).MoveToOuterDisposeScope();
     }
 
@@ -68,13 +69,13 @@ public static class ColorJitter
         var maxc = rgb.amax([-3], keepdim: true);
         var minc = rgb.amin([-3], keepdim: true);
         var delta = maxc - minc;
-        var s = delta / (maxc + HsvEps);
-        var d = delta.masked_fill(delta.eq(0), 1.0);
+        var s = delta / maxc.Plus(HsvEps);
+        var d = delta.FilledWhere(delta.Equal(0), 1.0);
         var rc = maxc - r; var gc = maxc - g; var bc = maxc - b;
         var isR = r.eq(maxc);
         var isG = g.eq(maxc).logical_and(isR.logical_not());
-        var h = where(isR, bc - gc, where(isG, 2.0 * d + rc - bc, 4.0 * d + gc - rc)) / d;
-        h = (h / 6.0).remainder(1.0) * (2 * Math.PI);
+        var h = where(isR, bc - gc, where(isG, d.Times(2.0).Plus(rc) - bc, d.Times(4.0).Plus(gc) - rc)) / d;
+        h = h.DividedBy(6.0).Remainder(1.0).Times(2 * Math.PI);
         return cat([h, s, maxc], -3).MoveToOuterDisposeScope();
     }
 
@@ -82,17 +83,17 @@ public static class ColorJitter
     public static Tensor HsvToRgb(Tensor hsv)
     {
         using var scope = NewDisposeScope();
-        var h = hsv.narrow(-3, 0, 1) / (2 * Math.PI);
+        var h = hsv.narrow(-3, 0, 1).DividedBy(2 * Math.PI);
         var s = hsv.narrow(-3, 1, 1); var v = hsv.narrow(-3, 2, 1);
-        var h6 = h * 6.0;
-        var hi = h6.floor().remainder(6.0);
-        var f = h6.remainder(6.0) - hi;
-        var p = v * (1.0 - s);
-        var q = v * (1.0 - f * s);
-        var t = v * (1.0 - (1.0 - f) * s);
+        var h6 = h.Times(6.0);
+        var hi = h6.floor().Remainder(6.0);
+        var f = h6.Remainder(6.0) - hi;
+        var p = v * s.SubtractedFrom(1.0);
+        var q = v * (f * s).SubtractedFrom(1.0);
+        var t = v * (f.SubtractedFrom(1.0) * s).SubtractedFrom(1.0);
         var index = hi.to(ScalarType.Int64);
         var planes = cat([v, q, p, p, t, v, t, v, v, q, p, p, p, p, t, v, v, q], -3);
-        var indices = cat([index, index + 6, index + 12], -3);
+        var indices = cat([index, index.Plus(6), index.Plus(12)], -3);
         return planes.gather(-3, indices).MoveToOuterDisposeScope();
     }
 

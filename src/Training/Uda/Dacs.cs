@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Model.Runtime;
 using DaFormer.Training.Config;
 using DaFormer.Training.Data.Pipeline;
 using DaFormer.Training.Optim;
@@ -133,7 +134,7 @@ public static class Dacs
             if (Distance(detail[^1], () => imageNet.Backbone.forward(crop), gt[.., .., box.Y1..box.Y2, box.X1..box.X2]) is { } d) terms.Add(d);
         }
         if (terms.Count == 0) return null;
-        var loss = terms.Count == 1 ? terms[0] : terms[0] + terms[1];
+        var loss = terms.Count == 1 ? terms[0] : terms[0].Plus(terms[1]);
         var value = loss.item<float>();
         ScaledOptimizerStep.Backward(loss, lossScale);
         return value;

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using DaFormer.Training.Data;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
@@ -71,7 +72,7 @@ public static class DebugImages
         using var scope = NewDisposeScope();
         var m = tensor(mean.Select(x => (float)x).ToArray()).view(3, 1, 1);
         var s = tensor(std.Select(x => (float)x).ToArray()).view(3, 1, 1);
-        var bytes = (chw * s + m).clamp(0, 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous();
+        var bytes = (chw * s).Plus(m).Clamped(0, 255).round().to(ScalarType.Byte).permute(1, 2, 0).contiguous();
         return new RgbImage((int)chw.shape[2], (int)chw.shape[1], bytes.data<byte>().ToArray());
     }
 

@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -30,20 +31,20 @@ public static class FeatureDistance
         using var _ = no_grad();
         long b = gt.shape[0], h = gt.shape[2] / scaleFactor, w = gt.shape[3] / scaleFactor, c1 = nClasses + 1;
         var g = gt[.., 0, ..(int)(h * scaleFactor), ..(int)(w * scaleFactor)].to(ScalarType.Int64);
-        g = g.masked_fill(g.eq(ignoreIndex), nClasses);
-        var outOfRange = g.lt(0).logical_or(g.gt(nClasses)).any().item<bool>();
+        g = g.FilledWhere(g.Equal(ignoreIndex), nClasses);
+        var outOfRange = g.Less(0).logical_or(g.Greater(nClasses)).any().item<bool>();
         if (outOfRange)
             throw new ArgumentException($"gt holds values outside 0..{nClasses - 1} and {ignoreIndex}");
         var dev = g.device;
-        var cellY = arange(h * scaleFactor, dtype: ScalarType.Int64, device: dev).div(scaleFactor, rounding_mode: RoundingMode.floor);
-        var cellX = arange(w * scaleFactor, dtype: ScalarType.Int64, device: dev).div(scaleFactor, rounding_mode: RoundingMode.floor);
-        var cell = arange(b, dtype: ScalarType.Int64, device: dev).view(b, 1, 1).mul(h * w)
-                   + cellY.view(1, -1, 1).mul(w) + cellX.view(1, 1, -1);
-        var counts = bincount(cell.mul(c1).add(g).flatten(), minlength: b * h * w * c1).view(b, h, w, c1);
+        var cellY = HeldScalars.Arange(h * scaleFactor, ScalarType.Int64, dev).FloorDividedBy(scaleFactor);
+        var cellX = HeldScalars.Arange(w * scaleFactor, ScalarType.Int64, dev).FloorDividedBy(scaleFactor);
+        var cell = HeldScalars.Arange(b, ScalarType.Int64, dev).view(b, 1, 1).Times(h * w)
+                   .Plus(cellY.view(1, -1, 1).Times(w)).Plus(cellX.view(1, 1, -1));
+        var counts = bincount(cell.Times(c1).Plus(g).flatten(), minlength: b * h * w * c1).view(b, h, w, c1);
         var (maxCount, label) = counts.max(-1);
-        var ratio = maxCount.to(ScalarType.Float32).div(scaleFactor * scaleFactor);
-        label = label.masked_fill(label.eq(nClasses), ignoreIndex);
-        label = label.masked_fill(ratio.lt(minRatio), ignoreIndex);
+        var ratio = maxCount.to(ScalarType.Float32).DividedBy(scaleFactor * scaleFactor);
+        label = label.FilledWhere(label.Equal(nClasses), ignoreIndex);
+        label = label.FilledWhere(ratio.Less(minRatio), ignoreIndex);
         return label.unsqueeze(1).MoveToOuterDisposeScope();
     }
 
@@ -52,7 +53,7 @@ public static class FeatureDistance
     {
         using var scope = NewDisposeScope();
         var mask = zeros_like(label, dtype: ScalarType.Bool);
-        foreach (var c in classes) mask.logical_or_(label.eq(c));
+        foreach (var c in classes) mask.logical_or_(label.Equal(c));
         return mask.MoveToOuterDisposeScope();
     }
 
@@ -72,13 +73,13 @@ public static class FeatureDistance
         using var scope = NewDisposeScope();
         var dist = PixelwiseDistance(studentFeat, imnetFeat.detach());
         if (classes is null)
-            return new FeatureDistanceLoss(dist.mean().mul(lambda).MoveToOuterDisposeScope(), dist.numel(), null);
+            return new FeatureDistanceLoss(dist.mean().Times(lambda).MoveToOuterDisposeScope(), dist.numel(), null);
         var scale = (int)(gt.shape[^1] / studentFeat.shape[^1]);
         var gtRescaled = DownscaleLabelRatio(gt, scale, minRatio, nClasses, ignoreIndex);
         var mask = ClassMask(gtRescaled, classes);
         var selected = mask.sum().item<long>();
         if (selected == 0) return new FeatureDistanceLoss(null, 0, mask.MoveToOuterDisposeScope());
-        var loss = dist.masked_select(mask.squeeze(1)).mean().mul(lambda);
+        var loss = dist.masked_select(mask.squeeze(1)).mean().Times(lambda);
         return new FeatureDistanceLoss(loss.MoveToOuterDisposeScope(), selected, mask.MoveToOuterDisposeScope());
     }
 }

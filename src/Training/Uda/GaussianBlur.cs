@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
@@ -20,9 +21,9 @@ public static class GaussianBlur
     public static Tensor Kernel1d(int size, double sigma, Device? device = null)
     {
         using var scope = NewDisposeScope();
-        var x = arange(size, dtype: ScalarType.Float32, device: device) - size / 2;
-        if (size % 2 == 0) x = x + 0.5;
-        var g = (-x.pow(2) / (2 * sigma * sigma)).exp();
+        var x = HeldScalars.Arange(size, ScalarType.Float32, device).Minus(size / 2);
+        if (size % 2 == 0) x = x.Plus(0.5);
+        var g = (-x.Power(2)).DividedBy(2 * sigma * sigma).exp();
         return (g / g.sum()).MoveToOuterDisposeScope();
     }
 

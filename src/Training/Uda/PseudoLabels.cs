@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -17,9 +18,9 @@ public sealed record PseudoLabels(Tensor Label, Tensor Weight, double ConfidentF
         using var _ = no_grad();
         var prob = logits.detach().softmax(1);
         var (conf, label) = prob.max(1);
-        var confident = conf.ge(threshold).sum().item<long>();
+        var confident = conf.GreaterOrEqual(threshold).sum().item<long>();
         var q = (double)confident / conf.numel();
-        var weight = full_like(conf, q, dtype: ScalarType.Float32);
+        var weight = HeldScalars.FullLike(conf, q, ScalarType.Float32);
         ZeroIgnoredRows(weight, ignoreTop, ignoreBottom);
         return new PseudoLabels(label.MoveToOuterDisposeScope(), weight.MoveToOuterDisposeScope(), q);
     }

@@ -1,4 +1,5 @@
 using DaFormer.Model;
+using DaFormer.Model.Runtime;
 using DaFormer.Model.Segmentors;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -29,9 +30,9 @@ public static class SegmentorTraining
         var logs = new Dictionary<string, double>();
         foreach (var (name, term) in output.LossTerms)
         {
-            var t = name == "decode.loss_seg" && decodeLossScale != 1.0 ? term * decodeLossScale : term;
+            var t = name == "decode.loss_seg" && decodeLossScale != 1.0 ? term.Times(decodeLossScale) : term;
             logs[name] = t.ToDouble();
-            total = total is null ? t : total + t;
+            total = total is null ? t : total.Plus(t);
         }
         foreach (var (name, acc) in output.Accuracies) logs[name] = acc;
         return new TrainingForward(total ?? throw new InvalidOperationException("the segmentor's training forward returned no loss term"),

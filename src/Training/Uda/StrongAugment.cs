@@ -1,3 +1,4 @@
+using DaFormer.Model.Runtime;
 using static TorchSharp.torch;
 
 namespace DaFormer.Training.Uda;
@@ -42,8 +43,8 @@ public static class StrongAugment
         {
             var m = tensor(mean.Select(v => (float)v).ToArray(), device: x.device).view(1, 3, 1, 1);
             var s = tensor(std.Select(v => (float)v).ToArray(), device: x.device).view(1, 3, 1, 1);
-            var unit = (x * s + m) / 255.0;
-            x = (ColorJitter.ApplyPerSample(unit, jitter) * 255.0 - m) / s;
+            var unit = (x * s).Plus(m).DividedBy(255.0);
+            x = (ColorJitter.ApplyPerSample(unit, jitter).Times(255.0) - m) / s;
         }
         if (draw.BlurSigma is { } sigma) x = GaussianBlur.Blur(x, sigma);
         return (ReferenceEquals(x, normalized) ? x.clone() : x).MoveToOuterDisposeScope();
