@@ -4,8 +4,10 @@ namespace DaFormer.Training.Runs;
 /// from toFloat/toDouble/toBFloat16 at c10/core/Scalar.h"). TorchSharp 0.107 turns a .NET number into
 /// a `Scalar` implicitly — also inside its own calls, e.g. the `alpha = 1` of every tensor addition —
 /// and leaves it to the finalizer, which can free it while libtorch still reads it (a garbage
-/// collection started by the data-loader threads during the native call). The step itself is fine:
-/// the trainer resumes the run from its last checkpoint, which reproduces the lost iterations exactly.
+/// collection started by the data-loader threads during the native call). Our code holds every
+/// Scalar it passes (HeldScalars, docs/scalar-lifetime.md); this is the last line of defence for one
+/// made where no scan can see. The step itself is fine: the trainer resumes the run from its last
+/// checkpoint, which reproduces the lost iterations exactly.
 public static class ScalarFault
 {
     /// How many times one run resumes itself after such a fault before it reports the failure.
