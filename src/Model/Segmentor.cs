@@ -24,11 +24,6 @@ public sealed class Segmentor : SegmentorBase
     public override int NumClasses => decode_head.NumClasses;
     public override Encoder Backbone => backbone;
 
-    /// The dtype the network computes in after `LowPrecisionInference.Prepare` (bf16/fp16): images are
-    /// cast to it on the way in and the logits come out as float32. Null (the default): the network
-    /// computes in the dtype of its weights and input (float32, or float64 for reference checks).
-    public ScalarType? ComputeType { get; internal set; }
-
     public Segmentor(SegmentorSpec spec, Encoder backbone, DecodeHead decodeHead, SegFormerAdapter? neck = null)
         : base(nameof(Segmentor))
     {

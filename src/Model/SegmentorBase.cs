@@ -24,6 +24,14 @@ public abstract class SegmentorBase(string name) : nn.Module<Tensor, Tensor>(nam
     /// The encoder–decoder description (for HRDA: the per-scale segmentor it wraps).
     public abstract SegmentorSpec Spec { get; }
 
+    /// The dtype the network computes in after `LowPrecisionInference.Prepare` (bf16/fp16): images are
+    /// cast to it on the way into the encoder and the logits come out as float32. Null (the default):
+    /// the network computes in the dtype of its weights and input (float32, or float64 for reference checks).
+    public ScalarType? ComputeType { get; internal set; }
+
+    /// The image in `ComputeType` for the encoder (the image itself when no compute type is set).
+    protected Tensor InComputeType(Tensor img) => ComputeType is { } t && img.dtype != t ? img.to(t) : img.alias();
+
     /// HRDA's settings; null for a plain encoder–decoder.
     public virtual HrdaSpec? Hrda => null;
 

@@ -14,8 +14,8 @@ namespace DaFormer.Model.LowPrecision;
 ///   with mean 100 is as accurate as float64 statistics followed by one rounding to bf16), then
 ///   round the output;
 /// - attention: libtorch's fused scaled-dot-product attention accumulates the softmax in float32;
-/// - the logits: `Segmentor.DecodeLogits` returns float32, so the final upsampling, arg-max and
-///   any loss or softmax over classes run in float32.
+/// - the logits: `Segmentor.DecodeLogits` and HRDA's head return float32, so HRDA's scale attention
+///   and fusion, the final upsampling, arg-max and any loss or softmax over classes run in float32.
 /// Linear layers use libtorch's own `linear` in bf16 (oneDNN's bf16 matmul is faster than
 /// FastLinear's 1×1-convolution route there; FastLinear only takes that route for float32).
 /// The result must not be trained or saved: call this on an inference model only.
@@ -23,7 +23,7 @@ public static class LowPrecisionInference
 {
     /// Prepares `model` (in eval mode, already on `device`) for inference in `precision`; fp32 leaves it
     /// untouched. Returns the number of BatchNorms folded.
-    public static int Prepare(Segmentor model, Precision precision, Device device)
+    public static int Prepare(SegmentorBase model, Precision precision, Device device)
     {
         Precisions.EnsureSupported(precision, device);
         if (precision == Precision.Fp32) return 0;

@@ -135,9 +135,10 @@ public sealed class HrdaSegmentor : SegmentorBase
         if (h % Granularity != 0 || w % Granularity != 0)
             throw new DaFormerError($"HRDA inference pieces need an image whose sides are multiples of {Granularity}; got {h}x{w} (EncodeDecode pads any size).");
         using var scope = NewDisposeScope();
-        var lrInput = Rescale(img, hrda.LrScale);
+        // Rescaled in the image's dtype (float32), then cast for a low-precision encoder.
+        var lrInput = InComputeType(Rescale(img, hrda.LrScale));
         var lrFeatures = backbone.forward(lrInput);
-        var hrImg = Rescale(img, hrda.HrScale);
+        var hrImg = InComputeType(Rescale(img, hrda.HrScale));
         // The original's order: both encoder calls, then the head on the context, the detail branch, the attention.
         IReadOnlyList<DetailCropBox>? boxes = null;
         Tensor[] hrFeatures;
@@ -189,7 +190,8 @@ public sealed class HrdaSegmentor : SegmentorBase
     /// `extract_feat` with a numeric `feature_scale`: the encoder on the image at that scale.
     public override Tensor[] ExtractFeatures(Tensor img)
     {
-        using var scaled = FeatureImage(img);
+        using var rescaled = FeatureImage(img);
+        using var scaled = InComputeType(rescaled);
         return backbone.forward(scaled);
     }
 

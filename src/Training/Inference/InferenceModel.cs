@@ -27,12 +27,7 @@ public static class InferenceModel
         else model = SegmentorLoading.Build(checkpoint, which);
         model.to(device);
         model.eval();
-        if (model is Segmentor plain) LowPrecisionInference.Prepare(plain, precision, device);
-        else if (precision != Precision.Fp32)
-        {
-            model.Dispose();
-            throw new DaFormerError($"{checkpoint}: --precision {precision.ToString().ToLowerInvariant()} is not available for HRDA models yet; use --precision fp32.");
-        }
+        LowPrecisionInference.Prepare(model, precision, device);
         return model;
     }
 }
