@@ -39,7 +39,8 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
         {
             for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(input);
             using var cat = torch.cat(outs, 1);
-            return bottleneck.forward(cat);
+            using var packed = Layout.ChannelsLastInInference(cat);
+            return bottleneck.forward(packed);
         }
         finally { foreach (var o in outs) o?.Dispose(); }
     }

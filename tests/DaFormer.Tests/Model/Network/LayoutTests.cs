@@ -39,4 +39,29 @@ public class LayoutTests
         var sliced = randn(1, 4, 5, 12)[.., .., .., ..6];                  // neither layout
         Assert.True(Layout.Contiguous(sliced).is_contiguous());
     }
+
+    [Theory]
+    [InlineData(1, ScalarType.BFloat16)]
+    [InlineData(2, ScalarType.BFloat16)]
+    public void ChannelsLastInInference_is_the_same_map_in_channels_last_strides(int batch, ScalarType dtype)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var map = randn(batch, 64, 70, 90).to(dtype);
+        var y = Layout.ChannelsLastInInference(map);
+        Assert.Equal(map.shape, y.shape);
+        Assert.Equal(new long[] { 64 * 70 * 90, 1, 90 * 64, 64 }, y.stride());
+        Assert.True(y.equal(map).all().item<bool>());
+    }
+
+    [Fact]
+    public void ChannelsLastInInference_leaves_autograd_and_float32_maps_alone()
+    {
+        using var scope = NewDisposeScope();
+        var map = randn(2, 8, 9, 16, dtype: ScalarType.BFloat16, requires_grad: true);
+        Assert.Equal(map.stride(), Layout.ChannelsLastInInference(map).stride());
+        using var _ = no_grad();
+        var fp32 = randn(2, 8, 9, 16);
+        Assert.Equal(fp32.stride(), Layout.ChannelsLastInInference(fp32).stride());
+    }
 }
