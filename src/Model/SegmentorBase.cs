@@ -58,7 +58,7 @@ public abstract class SegmentorBase(string name) : nn.Module<Tensor, Tensor>(nam
     public override Tensor forward(Tensor img) => EncodeDecode(img);
 
     /// Whole-image inference (`test_cfg.mode='whole'`): logits at the input size.
-    public Tensor WholeInference(Tensor img) => EncodeDecode(img);
+    public virtual Tensor WholeInference(Tensor img) => EncodeDecode(img);
 
     /// Sliding-window inference (mmseg `slide_inference`): windows of `crop` with step `stride`, per
     /// axis `max(H − crop + stride − 1, 0) // stride + 1` windows, each shifted to end inside the

@@ -53,7 +53,7 @@ public sealed class EfficientAttention : nn.Module
     Tensor Reduce(Tensor x, long h, long w)
     {
         long b = x.shape[0], c = x.shape[2];
-        using var map = x.transpose(1, 2).view(b, c, h, w); // channels-last view, no copy
+        using var map = x.view(b, h, w, c).permute(0, 3, 1, 2); // channels-last view, no copy (see MixFfn.DwConv)
         using var red = Autocast.Conv2d(sr!, map);
         using var tokens = red.flatten(2).transpose(1, 2);
         return Autocast.LayerNorm(norm!, tokens);

@@ -32,13 +32,15 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
     {
         var outs = new Tensor[branches.Length];
         // Dilated depthwise convs run 2–3× faster on NCHW-contiguous input than on channels-last
-        // (libtorch 2.10 CPU, measured fwd+bwd); other convs are layout-neutral. One copy of the input.
-        using var input = separable ? x.contiguous() : x.alias();
+        // (libtorch 2.10 CPU, measured fwd+bwd); other convs are layout-neutral. One copy of the input
+        // (in inference through a fast transpose, see Layout.Contiguous).
+        using var input = separable ? Layout.Contiguous(x) : x.alias();
         try
         {
             for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(input);
             using var cat = torch.cat(outs, 1);
-            return bottleneck.forward(cat);
+            using var packed = Layout.ChannelsLastInInference(cat);
+            return bottleneck.forward(packed);
         }
         finally { foreach (var o in outs) o?.Dispose(); }
     }

@@ -23,7 +23,9 @@ public sealed class MlpEmbedding : nn.Module<Tensor, Tensor>
         long b = x.shape[0], h = x.shape[2], w = x.shape[3];
         using var tokens = x.flatten(2).transpose(1, 2);
         using var y = FastLinear.Apply(proj, tokens);
-        return y.transpose(1, 2).view(b, -1, h, w);
+        // view-then-permute, not transpose-then-view: the latter gives a batch of one the N stride C,
+        // which libtorch takes for NCHW (see MixFfn.DwConv).
+        return y.view(b, h, w, -1).permute(0, 3, 1, 2);
     }
 
     /// The multi-level embedding of the DAFormer and SegFormer heads (spec §3.2 steps 1–3): embed each
