@@ -37,12 +37,8 @@ public sealed class Segmentor : SegmentorBase
     /// Backbone (+ neck) features — mmseg `extract_feat`, also used for the feature distance.
     public override Tensor[] ExtractFeatures(Tensor img)
     {
-        if (ComputeType is { } compute && img.dtype != compute)
-        {
-            using var cast = img.to(compute);
-            return ExtractFeatures(cast);
-        }
-        var features = backbone.forward(img);
+        using var input = InComputeType(img);
+        var features = backbone.forward(input);
         if (neck is null) return features;
         var necked = neck.forward(features);
         foreach (var f in features) if (!necked.Any(n => ReferenceEquals(n, f))) f.Dispose();
@@ -71,10 +67,8 @@ public sealed class Segmentor : SegmentorBase
         {
             using var logits = DecodeLogits(features);
             if (!channelsLast) return Resize.Bilinear(logits, img.shape[2], img.shape[3]);
-            using var nhwc = logits.permute(0, 2, 3, 1);
-            using var packed = nhwc.contiguous();
-            using var cl = packed.permute(0, 3, 1, 2);
-            return Resize.Bilinear(cl, img.shape[2], img.shape[3]);
+            using var packed = Layout.ChannelsLast(logits);
+            return Resize.Bilinear(packed, img.shape[2], img.shape[3]);
         }
         finally { foreach (var f in features) f.Dispose(); }
     }

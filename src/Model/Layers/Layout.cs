@@ -40,6 +40,21 @@ public static class Layout
             || x.dim() != 4 || !x.is_contiguous() || x.device_type != DeviceType.CPU || x.requires_grad && is_grad_enabled()
             || x.shape[1] == 1 || x.shape[2] * x.shape[3] == 1)
             return x.alias();
+        return ChannelsLast(x);
+    }
+
+    /// A channels-last copy of a (B, C, H, W) map (same values and shape, strides (·, 1, W·C, C)). An
+    /// NCHW-contiguous map is copied image by image as a 2-D (C, H·W) → (H·W, C) transpose (libtorch's
+    /// blocked transpose kernel); any other layout through libtorch's generic copy.
+    public static Tensor ChannelsLast(Tensor x)
+    {
+        if (x.dim() != 4) throw new ArgumentException($"Layout.ChannelsLast takes a 4-D map, got {x.dim()}-D.");
+        if (!x.is_contiguous())
+        {
+            using var nhwcView = x.permute(0, 2, 3, 1);
+            using var packed = nhwcView.contiguous();
+            return packed.permute(0, 3, 1, 2);
+        }
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         using var nhwc = empty([b, h, w, c], dtype: x.dtype, device: x.device);
         for (var i = 0; i < b; i++)

@@ -55,6 +55,21 @@ public class LayoutTests
     }
 
     [Fact]
+    public void ChannelsLast_copies_any_layout_into_channels_last_strides_with_the_same_values()
+    {
+        using var scope = NewDisposeScope();
+        var nchw = randn(2, 19, 12, 20);
+        var sliced = randn(2, 19, 12, 40)[.., .., .., ..20];   // neither NCHW-contiguous nor channels-last
+        foreach (var map in new[] { nchw, sliced })
+        {
+            var y = Layout.ChannelsLast(map);
+            Assert.Equal(map.shape, y.shape);
+            Assert.Equal(new long[] { 19 * 12 * 20, 1, 20 * 19, 19 }, y.stride());
+            Assert.True(y.equal(map).all().item<bool>());
+        }
+    }
+
+    [Fact]
     public void ChannelsLastInInference_leaves_autograd_and_float32_maps_alone()
     {
         using var scope = NewDisposeScope();
