@@ -1,3 +1,4 @@
+using DaFormer.Model.LowPrecision;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -37,12 +38,36 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
         using var input = separable ? Layout.Contiguous(x) : x.alias();
         try
         {
+            if (InferenceConv.IsLowPrecisionInference(input))
+            {
+                // The bf16 bottleneck runs faster on channels-last input (Layout.ChannelsLastInInference):
+                // the branches end in 1×1 convolutions that write channels-last directly, and a
+                // channel concatenation of channels-last maps is channels-last, so no layout copy is made.
+                for (var i = 0; i < branches.Length; i++) outs[i] = ChannelsLastBranch(branches[i], input);
+                using var packedCat = torch.cat(outs, 1);
+                return bottleneck.forward(packedCat);
+            }
             for (var i = 0; i < branches.Length; i++) outs[i] = branches[i].forward(input);
             using var cat = torch.cat(outs, 1);
             using var packed = Layout.ChannelsLastInInference(cat);
             return bottleneck.forward(packed);
         }
         finally { foreach (var o in outs) o?.Dispose(); }
+    }
+
+    /// A branch in low-precision inference, its output channels-last (InferenceConv.PointwiseChannelsLast).
+    static Tensor ChannelsLastBranch(nn.Module<Tensor, Tensor> branch, Tensor x)
+    {
+        switch (branch)
+        {
+            case ConvModule pointwise:
+                return InferenceConv.PointwiseChannelsLast(pointwise, x);
+            case DepthwiseSeparableConvModule separable:
+                using (var d = separable.depthwise_conv.forward(x))
+                    return InferenceConv.PointwiseChannelsLast(separable.pointwise_conv, d);
+            default:
+                using (var y = branch.forward(x)) return Layout.ChannelsLastInInference(y);
+        }
     }
 
     /// A ModuleList (keys `aspp_modules.{i}`) — not called directly.

@@ -14,6 +14,9 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     public readonly HeldBatchNorm2d? bn;
     readonly bool relu;
 
+    /// Whether a ReLU follows the convolution (and BN).
+    public bool Relu => relu;
+
     /// Set by `BatchNormFolding` for inference: `bn` has been folded into `conv` and is skipped.
     internal bool BatchNormFolded { get; set; }
 
@@ -32,8 +35,8 @@ public sealed class ConvModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x)
     {
         var bn = BatchNormFolded ? null : this.bn;
-        if (bn is null) return relu ? Autocast.Conv2d(conv, x).relu_() : Autocast.Conv2d(conv, x);
-        using var c = Autocast.Conv2d(conv, x);
+        if (bn is null) return relu ? InferenceConv.Conv2d(conv, x).relu_() : InferenceConv.Conv2d(conv, x);
+        using var c = InferenceConv.Conv2d(conv, x);
         var y = bn.forward(c);
         return relu ? y.relu_() : y;
     }
