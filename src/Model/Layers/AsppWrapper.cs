@@ -15,6 +15,9 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
     readonly nn.Module<Tensor, Tensor>[] branches;
     readonly bool separable;
 
+    /// Whether the dilated branches are depthwise-separable (DAFormer's final head) or dense 3×3 convolutions.
+    public bool Separable => separable;
+
     public AsppWrapper(long inChannels, long channels, IReadOnlyList<int> dilations, bool separable) : base(nameof(AsppWrapper))
     {
         this.separable = separable;
@@ -38,7 +41,7 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
         using var input = separable ? Layout.Contiguous(x) : x.alias();
         try
         {
-            if (InferenceConv.IsLowPrecisionInference(input))
+            if (separable && InferenceConv.IsLowPrecisionInference(input))
             {
                 // The bf16 bottleneck runs faster on channels-last input (Layout.ChannelsLastInInference):
                 // the branches end in 1×1 convolutions that write channels-last directly, and a

@@ -122,7 +122,7 @@ public class InferenceConvTests
         var features = widths.Select((c, i) => randn(batch, 16 >> i, 24 >> i, c).to(ScalarType.BFloat16).permute(0, 3, 1, 2)).ToArray();
         using var _ = no_grad();
 
-        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features);
+        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features, nchwConsumer: true);
 
         Assert.Equal(new long[] { batch, 48, 16, 24 }, actual.shape);
         Assert.True(actual.is_contiguous());
@@ -141,6 +141,25 @@ public class InferenceConvTests
         Assert.True(rel < OneRounding, $"relL2 {rel:E2} (max|Δ| {maxAbs:E2}, max|ref| {refMax:F2})");
     }
 
+    /// Without an NCHW consumer (SegFormer's fusion, the dense ASPP) bf16 keeps the original order and
+    /// its channels-last result.
+    [Fact]
+    public void Bf16_embed_align_concat_for_other_consumers_is_the_original_channels_last_one()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(17);
+        int[] widths = [8, 16];
+        var embeddings = widths.Select(c => new MlpEmbedding(c, 12)).ToList();
+        foreach (var e in embeddings) e.to(ScalarType.BFloat16);
+        var features = widths.Select((c, i) => randn(1, 16 >> i, 24 >> i, c).to(ScalarType.BFloat16).permute(0, 3, 1, 2)).ToArray();
+        using var _ = no_grad();
+        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features);
+        Assert.Equal(new long[] { 24 * 16 * 24, 1, 24 * 24, 24 }, actual.stride());
+        var e0 = embeddings[0].forward(features[0]);
+        var e1 = Resize.Bilinear(embeddings[1].forward(features[1]), 16, 24);
+        Assert.True(actual.equal(cat(new[] { e0, e1 }, 1)).all().item<bool>());
+    }
+
     [Fact]
     public void Float32_embed_align_concat_keeps_the_original_order_bit_for_bit()
     {
@@ -150,7 +169,7 @@ public class InferenceConvTests
         var embeddings = widths.Select(c => new MlpEmbedding(c, 12)).ToList();
         var features = widths.Select((c, i) => randn(1, 16 >> i, 24 >> i, c).permute(0, 3, 1, 2)).ToArray();
         using var _ = no_grad();
-        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features);
+        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features, nchwConsumer: true);
         var e0 = embeddings[0].forward(features[0]);
         var e1 = Resize.Bilinear(embeddings[1].forward(features[1]), 16, 24);
         Assert.True(actual.equal(cat(new[] { e0, e1 }, 1)).all().item<bool>());
