@@ -53,7 +53,7 @@ public sealed class DaformerHead : DecodeHead
 
     public override Tensor forward(Tensor[] features)
     {
-        using var cat = MlpEmbedding.EmbedAlignConcat(embed_layers.ToList(), features, nchwConsumer: fuse_layer is AsppWrapper { Separable: true });
+        using var cat = MlpEmbedding.EmbedAlignConcat(embed_layers.ToList(), features);
         using var fused = fuse_layer.forward(cat);
         return Classify(fused, dropout, conv_seg);
     }

@@ -67,9 +67,11 @@ public static class Layout
         return nhwc.permute(0, 3, 1, 2);
     }
 
-    /// Channels-last strides (·, 1, W·C, C); the batch stride is not checked (irrelevant for B = 1).
-    static bool IsChannelsLast(Tensor x)
+    /// Whether a (B, C, H, W) map has channels-last strides (·, 1, W·C, C), the batch stride C·H·W
+    /// (not checked for B = 1, where it is irrelevant).
+    public static bool IsChannelsLast(Tensor x)
     {
+        if (x.dim() != 4) return false;
         var s = x.stride();
         long c = x.shape[1], w = x.shape[3];
         return s[1] == 1 && s[3] == c && s[2] == w * c && (x.shape[0] == 1 || s[0] == c * x.shape[2] * w);

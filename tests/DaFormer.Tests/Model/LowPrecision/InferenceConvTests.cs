@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 
 namespace DaFormer.Tests.Model.LowPrecision;
 
-/// The low-precision inference rewrites of convolutions and of the decoder's embedding, each against
+/// The low-precision inference rewrites of convolutions and the channels-last separable ASPP, each against
 /// an independent float64 computation from the same (bf16-representable) inputs and weights: one
 /// bf16 rounding of the output is all they may add (unit roundoff u = 2⁻⁸ relative, or 2⁻⁹ with
 /// round-to-nearest, plus a margin for float32 accumulation). Float32 must take the untouched path.
@@ -15,9 +15,12 @@ public class InferenceConvTests
     const double OneRounding = 1.0 / 256;
 
     [Theory]
-    [InlineData(12)]
-    [InlineData(18)]
-    public void Wide_padded_dilated_depthwise_conv_in_bf16_is_the_convolution_up_to_one_rounding(int dilation)
+    [InlineData(12, false)]
+    [InlineData(18, false)]
+    [InlineData(1, true)]
+    [InlineData(6, true)]
+    [InlineData(18, true)]
+    public void Explicitly_padded_depthwise_conv_in_bf16_is_the_convolution_up_to_one_rounding(int dilation, bool channelsLast)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -25,6 +28,7 @@ public class InferenceConvTests
         var conv = nn.Conv2d(32, 32, 3, padding: dilation, dilation: dilation, groups: 32);
         conv.to(ScalarType.BFloat16);
         var x = randn(1, 32, 40, 60).to(ScalarType.BFloat16);
+        if (channelsLast) x = Layout.ChannelsLast(x);
 
         var actual = InferenceConv.Conv2d(conv, x);
 
@@ -32,6 +36,7 @@ public class InferenceConvTests
             conv.bias!.to(ScalarType.Float64), padding: [dilation, dilation], dilation: [dilation, dilation], groups: 32);
         Assert.Equal(ScalarType.BFloat16, actual.dtype);
         Assert.Equal(expected.shape, actual.shape);
+        Assert.Equal(channelsLast, Layout.IsChannelsLast(actual));
         AssertWithinOneRounding(actual, expected, "dilated depthwise");
         // And the same values as libtorch's own padded convolution, up to its own rounding.
         var direct = conv.forward(x);
@@ -61,9 +66,11 @@ public class InferenceConvTests
     }
 
     [Theory]
-    [InlineData(1, true)]
-    [InlineData(2, false)]
-    public void Pointwise_channels_last_is_the_1x1_conv_module_up_to_one_rounding(int batch, bool relu)
+    [InlineData(1, true, false)]
+    [InlineData(2, false, false)]
+    [InlineData(1, true, true)]
+    [InlineData(2, true, true)]
+    public void Pointwise_channels_last_is_the_1x1_conv_module_up_to_one_rounding(int batch, bool relu, bool channelsLastInput)
     {
         using var scope = NewDisposeScope();
         manual_seed(13);
@@ -81,6 +88,7 @@ public class InferenceConvTests
         module.conv.to(ScalarType.BFloat16);
         using var _ = no_grad();
         var x = randn(batch, 48, 10, 14).to(ScalarType.BFloat16);
+        if (channelsLastInput) x = Layout.ChannelsLast(x);
 
         var actual = InferenceConv.PointwiseChannelsLast(module, x);
 
@@ -106,73 +114,44 @@ public class InferenceConvTests
         Assert.True(y.is_contiguous());   // float32 keeps its layout
     }
 
-    /// The bf16 decoder embedding (resize at the level's width, embed into NCHW) against the original
-    /// order — embed, resize, concatenate — computed in float64 from the same bf16 values.
+    /// The whole separable ASPP in bf16 (BN folded, channels-last from input to output) against the
+    /// same module in float64 on the same bf16 input: the branches and the bottleneck each round once,
+    /// so a few bf16 roundings (relL2 < 4u) is all the difference may be.
     [Theory]
     [InlineData(1)]
     [InlineData(2)]
-    public void Bf16_embed_align_concat_is_nchw_and_matches_the_original_order(int batch)
+    public void Bf16_separable_aspp_is_channels_last_and_matches_float64(int batch)
     {
         using var scope = NewDisposeScope();
-        manual_seed(15);
-        int[] widths = [8, 16, 24, 32];
-        var embeddings = widths.Select(c => new MlpEmbedding(c, 12)).ToList();
-        foreach (var e in embeddings) e.to(ScalarType.BFloat16);
-        // Channels-last stage maps (views of tokens, as MixTransformer returns them) at 1/1, 1/2, 1/4, 1/8.
-        var features = widths.Select((c, i) => randn(batch, 16 >> i, 24 >> i, c).to(ScalarType.BFloat16).permute(0, 3, 1, 2)).ToArray();
-        using var _ = no_grad();
-
-        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features, nchwConsumer: true);
-
-        Assert.Equal(new long[] { batch, 48, 16, 24 }, actual.shape);
-        Assert.True(actual.is_contiguous());
-        var levels = new List<Tensor>();
-        for (var i = 0; i < 4; i++)
+        AsppWrapper Build()
         {
-            var f = features[i].to(ScalarType.Float64);
-            var w = embeddings[i].proj.weight!.to(ScalarType.Float64);
-            var b = embeddings[i].proj.bias!.to(ScalarType.Float64);
-            var e = nn.functional.linear(f.permute(0, 2, 3, 1), w, b).permute(0, 3, 1, 2);
-            levels.Add(i == 0 ? e : Resize.Bilinear(e, 16, 24));
+            manual_seed(18);
+            var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
+            using (no_grad())
+                foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
+                {
+                    bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
+                    bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
+                }
+            m.eval();
+            return m;
         }
-        var expected = cat(levels, 1);
+        var reference = Build();
+        reference.to(ScalarType.Float64);
+        var aspp = Build();
+        Assert.Equal(8, BatchNormFolding.FoldAll(aspp));
+        aspp.to(ScalarType.BFloat16);
+        manual_seed(19);
+        var x = Layout.ChannelsLast(randn(batch, 32, 24, 40).to(ScalarType.BFloat16));   // as the decoder's concatenation
+        using var _ = no_grad();
+
+        var actual = aspp.forward(x);
+        var expected = reference.forward(x.to(ScalarType.Float64).contiguous());
+
+        Assert.Equal(expected.shape, actual.shape);
+        Assert.True(Layout.IsChannelsLast(actual));
         var (rel, maxAbs, refMax) = TensorAssert.Compare(actual, expected);
-        // Two roundings (the resized features, the embedding), each ≤ u/2 relative.
-        Assert.True(rel < OneRounding, $"relL2 {rel:E2} (max|Δ| {maxAbs:E2}, max|ref| {refMax:F2})");
-    }
-
-    /// Without an NCHW consumer (SegFormer's fusion, the dense ASPP) bf16 keeps the original order and
-    /// its channels-last result.
-    [Fact]
-    public void Bf16_embed_align_concat_for_other_consumers_is_the_original_channels_last_one()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(17);
-        int[] widths = [8, 16];
-        var embeddings = widths.Select(c => new MlpEmbedding(c, 12)).ToList();
-        foreach (var e in embeddings) e.to(ScalarType.BFloat16);
-        var features = widths.Select((c, i) => randn(1, 16 >> i, 24 >> i, c).to(ScalarType.BFloat16).permute(0, 3, 1, 2)).ToArray();
-        using var _ = no_grad();
-        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features);
-        Assert.Equal(new long[] { 24 * 16 * 24, 1, 24 * 24, 24 }, actual.stride());
-        var e0 = embeddings[0].forward(features[0]);
-        var e1 = Resize.Bilinear(embeddings[1].forward(features[1]), 16, 24);
-        Assert.True(actual.equal(cat(new[] { e0, e1 }, 1)).all().item<bool>());
-    }
-
-    [Fact]
-    public void Float32_embed_align_concat_keeps_the_original_order_bit_for_bit()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(16);
-        int[] widths = [8, 16];
-        var embeddings = widths.Select(c => new MlpEmbedding(c, 12)).ToList();
-        var features = widths.Select((c, i) => randn(1, 16 >> i, 24 >> i, c).permute(0, 3, 1, 2)).ToArray();
-        using var _ = no_grad();
-        var actual = MlpEmbedding.EmbedAlignConcat(embeddings.Cast<nn.Module<Tensor, Tensor>>().ToList(), features, nchwConsumer: true);
-        var e0 = embeddings[0].forward(features[0]);
-        var e1 = Resize.Bilinear(embeddings[1].forward(features[1]), 16, 24);
-        Assert.True(actual.equal(cat(new[] { e0, e1 }, 1)).all().item<bool>());
+        Assert.True(rel < 4 * OneRounding, $"relL2 {rel:E2} (max|Δ| {maxAbs:E2}, max|ref| {refMax:F2})");
     }
 
     /// |actual − expected| ≤ factor · u · |expected| + a float32-accumulation margin, element-wise.
