@@ -45,8 +45,8 @@ def rel_l2(a, ref):
 def check(fixture):
     """That this network is the original's: the fixture's forward tolerances (manifest.json: relL2 < 1e-5,
     seg_pred >= 99.9 % equal, loss 1e-5) and gradients within relL2 1e-3. The fixture asks 1e-4 of the
-    gradients; that holds with OpenBLAS's Haswell kernels, while its Cooperlake kernels and the reference
-    BLAS sum in another order and give 1.3e-4 on the backbone's gradients (2026-12-01)."""
+    gradients; with OpenBLAS's Haswell kernels they agree to 2.3e-6, while with its Cooperlake kernels
+    or the reference BLAS the backbone's gradients differ by up to 1.3e-4 (2026-12-01)."""
     manifest = json.load(open(os.path.join(fixture, 'manifest.json')))
     head = manifest['config']['decode_head']
     model = EncoderDecoder(manifest['config']['backbone']['type'], head['channels'], head['num_classes'])
@@ -75,12 +75,14 @@ def check(fixture):
     if abs(loss.item() - grads['loss'].item()) > 1e-5 * max(1, abs(grads['loss'].item())):
         failures.append('loss')
     params = dict(model.named_parameters())
+    worst = 0.
     for name, ref in grads.items():
         if name.startswith('grad.'):
             r = rel_l2(params[name[5:]].grad, ref)
+            worst = max(worst, r)
             if r >= 1e-3:
                 failures.append(name)
-    print(f'  {sum(n.startswith("grad.") for n in grads)} gradients compared')
+    print(f'  {sum(n.startswith("grad.") for n in grads)} gradients: largest relL2 {worst:.2e}')
     return failures
 
 

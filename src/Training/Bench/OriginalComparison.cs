@@ -9,13 +9,14 @@ namespace DaFormer.Training.Bench;
 /// `daformer bench original`: ours and the original DAFormer network (PyTorch, bench/original) timed
 /// side by side on this machine, one JSON line. Speed-ups are the original's time / ours (> 1: ours is
 /// faster). The two processes alternate — original step, our step, original step, … — so a shared
-/// machine's changing load hits both alike. Load averages (1 min) before and after say how quiet it was.
+/// machine's changing load hits both alike. Load averages (1 min) before and after say how quiet it was;
+/// `OmpWaitPolicy` is the OpenMP setting both processes ran with (the original inherits ours).
 public sealed record OriginalComparison(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string InferSize, int Threads,
     double OriginalTrainStepMs, double TrainStepMs, double TrainSpeedup,
     double OriginalInferMs, double InferMs, double InferSpeedup,
     string OriginalTorch, string OriginalBlas, string OriginalAllocator, string Allocator,
-    double OriginalPeakRssMb, double PeakRssMb, string MeasuredUtc, double LoadBefore, double LoadAfter)
+    double OriginalPeakRssMb, double PeakRssMb, string OmpWaitPolicy, string MeasuredUtc, double LoadBefore, double LoadAfter)
 {
     /// Times `iters` training steps (2×crop² in the setting) and `iters` whole-image inferences
     /// of each side after one warm-up each, alternating. Ours is the fp32 `bench model` step
@@ -47,7 +48,7 @@ public sealed record OriginalComparison(
             Math.Round(originalInfer, 1), Math.Round(oursInfer, 1), Math.Round(originalInfer / oursInfer, 2),
             rt.Torch, rt.Blas, rt.Allocator, ProcessMemory.Allocator(),
             Math.Round(original.PeakRssMb(), 0), Math.Round(ProcessMemory.PeakRssMb(), 0),
-            DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), loadBefore, LoadAverage());
+            Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } w ? w : "default", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), loadBefore, LoadAverage());
     }
 
     /// One warm-up of each side, then `iters` rounds of (original, ours); mean milliseconds of each.
