@@ -155,7 +155,8 @@ def main():
     bench = Bench(a.arch, a.crop, a.batch, infer)
     if a.serve:
         print(json.dumps({'ready': True, 'torch': torch.__version__, 'threads': torch.get_num_threads(),
-                          'blas': blas_core(), 'allocator': allocator()}), flush=True)
+                          'blas': blas_core(), 'allocator': allocator(),
+                          'omp_wait_policy': os.environ.get('OMP_WAIT_POLICY') or 'default'}), flush=True)
         for line in sys.stdin:
             cmd = line.strip()
             if cmd in ('train', 'infer'):

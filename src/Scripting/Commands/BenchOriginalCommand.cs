@@ -26,10 +26,15 @@ public static class BenchOriginalCommand
         var threads = new Option<int>("--threads") { Description = "threads of both sides (0 = libtorch's default here)", DefaultValueFactory = _ => 0 };
         var python = new Option<string?>("--python") { Description = "the python with PyTorch to run the original with (default: the first of $DAFORMER_PYTHON, python3, /usr/bin/python3 that imports torch)" };
         var sameAllocator = new Option<bool>("--original-on-our-allocator") { Description = "preload our malloc (tcmalloc) into the original too; by default it runs on glibc malloc, as PyTorch does out of the box" };
+        var originalEnv = new Option<string[]>("--original-env")
+        {
+            Description = "an environment variable for the original's process only, e.g. OMP_WAIT_POLICY=PASSIVE or OPENBLAS_CORETYPE= (empty: unset); repeatable",
+            Arity = ArgumentArity.ZeroOrMore, HelpName = "NAME=VALUE", AllowMultipleArgumentsPerToken = false,
+        };
         var fixture = new Option<string?>("--fixture") { Description = "the original's parity fixture to check its network against (default: ../shared/fixtures/parity_mitb0_daformer beside the checkout, or $DAFORMER_SHARED/fixtures/…)" };
         var cmd = new Command("original", "Ours vs the original DAFormer network (PyTorch) side by side: fp32 training step and inference, one JSON line.");
         cmd.Arguments.Add(arch);
-        foreach (var o in new Option[] { crop, batch, iters, infer, threads, python, sameAllocator, fixture }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { crop, batch, iters, infer, threads, python, sameAllocator, originalEnv, fixture }) cmd.Options.Add(o);
         cmd.SetAction(parse => Guard.Run(() =>
         {
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
@@ -45,15 +50,16 @@ public static class BenchOriginalCommand
             int c = parse.GetValue(crop), b = parse.GetValue(batch), it = parse.GetValue(iters);
             if (c < 32 || b < 1 || it < 1) throw new DaFormerError("--crop must be ≥ 32, --batch and --iters ≥ 1.");
 
+            var env = (parse.GetValue(originalEnv) ?? []).Select(ParseEnv).ToList();
             var script = OriginalScript();
             var py = FindPython(parse.GetValue(python));
-            CheckAgainstFixture(py, script, parse.GetValue(fixture));
+            CheckAgainstFixture(py, script, parse.GetValue(fixture), env);
             var preload = parse.GetValue(sameAllocator) ? ProcessMemory.AllocatorLibrary()
                 ?? throw new DaFormerError("--original-on-our-allocator: this process runs on glibc malloc, so there is no allocator to share (./daformer preloads tcmalloc when it can).")
                 : null;
-            using var original = OriginalProcess.Start(py, script, archName, c, b, size, TorchSharp.torch.get_num_threads(), preload);
+            using var original = OriginalProcess.Start(py, script, archName, c, b, size, TorchSharp.torch.get_num_threads(), preload, env);
             Console.Error.WriteLine($"original: PyTorch {original.Runtime.Torch}, {original.Runtime.Blas}, {original.Runtime.Allocator} malloc, "
-                                    + $"{original.Runtime.Threads} threads; ours: libtorch (TorchSharp), {ProcessMemory.Allocator()} malloc, {TorchSharp.torch.get_num_threads()} threads");
+                                    + $"{original.Runtime.Threads} threads, OpenMP waiting {original.Runtime.OmpWaitPolicy}; ours: libtorch (TorchSharp), {ProcessMemory.Allocator()} malloc, {TorchSharp.torch.get_num_threads()} threads");
             var r = OriginalComparison.Run(spec, archName, c, b, it, device, size, original, Console.Error.WriteLine);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             return 0;
@@ -86,7 +92,11 @@ public static class BenchOriginalCommand
             + "or pass --python PATH / set DAFORMER_PYTHON to a python that has PyTorch.");
     }
 
-    static void CheckAgainstFixture(string python, string script, string? explicitDir)
+    static (string Name, string? Value) ParseEnv(string s) =>
+        s.IndexOf('=') is > 0 and var i ? (s[..i], s[(i + 1)..] is { Length: > 0 } v ? v : null)
+            : throw new DaFormerError($"--original-env '{s}': expected NAME=VALUE (NAME= unsets the variable), e.g. OMP_WAIT_POLICY=PASSIVE.");
+
+    static void CheckAgainstFixture(string python, string script, string? explicitDir, IReadOnlyList<(string Name, string? Value)> env)
     {
         var dir = explicitDir ?? Path.Combine(
             Environment.GetEnvironmentVariable("DAFORMER_SHARED") is { Length: > 0 } s ? s
@@ -98,17 +108,18 @@ public static class BenchOriginalCommand
             Console.Error.WriteLine($"note: the original's parity fixture is not at {dir}; the original's network is timed without being checked against it (--fixture DIR).");
             return;
         }
-        var (code, output) = Run(python, [script, "--check", dir], TimeSpan.FromMinutes(10));
+        var (code, output) = Run(python, [script, "--check", dir], TimeSpan.FromMinutes(10), env);
         if (code != 0)
             throw new DaFormerError($"The original's network in {script} does not reproduce the original's fixture {dir}, so its timing would not be the original's:\n{output.Trim()}");
         Console.Error.WriteLine($"original's network checked against {dir}: {output.Trim().Split('\n')[^1]}");
     }
 
-    static (int ExitCode, string Output) Run(string file, string[] args, TimeSpan timeout)
+    static (int ExitCode, string Output) Run(string file, string[] args, TimeSpan timeout, IReadOnlyList<(string Name, string? Value)>? env = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args) info.ArgumentList.Add(a);
         info.Environment.Remove("LD_PRELOAD");
+        OriginalProcess.Apply(info, env ?? []);
         try
         {
             using var p = Process.Start(info)!;

@@ -10,13 +10,15 @@ namespace DaFormer.Training.Bench;
 /// side by side on this machine, one JSON line. Speed-ups are the original's time / ours (> 1: ours is
 /// faster). The two processes alternate — original step, our step, original step, … — so a shared
 /// machine's changing load hits both alike. Load averages (1 min) before and after say how quiet it was;
-/// `OmpWaitPolicy` is the OpenMP setting both processes ran with (the original inherits ours).
+/// `OmpWaitPolicy` / `OriginalOmpWaitPolicy` are the OpenMP waiting each side ran with (the original
+/// inherits ours unless `--original-env` sets it): libgomp's default spinning is faster for ours, while
+/// the original's OpenBLAS threads compete with its spinning OpenMP threads.
 public sealed record OriginalComparison(
     string Arch, string Head, int Channels, int Crop, int Batch, int Iters, string InferSize, int Threads,
     double OriginalTrainStepMs, double TrainStepMs, double TrainSpeedup,
     double OriginalInferMs, double InferMs, double InferSpeedup,
     string OriginalTorch, string OriginalBlas, string OriginalAllocator, string Allocator,
-    double OriginalPeakRssMb, double PeakRssMb, string OmpWaitPolicy, string MeasuredUtc, double LoadBefore, double LoadAfter)
+    double OriginalPeakRssMb, double PeakRssMb, string OriginalOmpWaitPolicy, string OmpWaitPolicy, string MeasuredUtc, double LoadBefore, double LoadAfter)
 {
     /// Times `iters` training steps (2×crop² in the setting) and `iters` whole-image inferences
     /// of each side after one warm-up each, alternating. Ours is the fp32 `bench model` step
@@ -47,7 +49,7 @@ public sealed record OriginalComparison(
             Math.Round(originalTrain, 1), Math.Round(oursTrain, 1), Math.Round(originalTrain / oursTrain, 2),
             Math.Round(originalInfer, 1), Math.Round(oursInfer, 1), Math.Round(originalInfer / oursInfer, 2),
             rt.Torch, rt.Blas, rt.Allocator, ProcessMemory.Allocator(),
-            Math.Round(original.PeakRssMb(), 0), Math.Round(ProcessMemory.PeakRssMb(), 0),
+            Math.Round(original.PeakRssMb(), 0), Math.Round(ProcessMemory.PeakRssMb(), 0), rt.OmpWaitPolicy,
             Environment.GetEnvironmentVariable("OMP_WAIT_POLICY") is { Length: > 0 } w ? w : "default", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'"), loadBefore, LoadAverage());
     }
 

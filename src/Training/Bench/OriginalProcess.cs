@@ -6,7 +6,7 @@ using DaFormer.Model;
 namespace DaFormer.Training.Bench;
 
 /// What the original's process reports about itself when it is ready.
-public sealed record OriginalRuntime(string Torch, string Blas, string Allocator, int Threads);
+public sealed record OriginalRuntime(string Torch, string Blas, string Allocator, int Threads, string OmpWaitPolicy);
 
 /// The original DAFormer network in PyTorch (bench/original/bench_original.py) as a child process that
 /// times one training step or one inference per request, so `daformer bench original` can alternate
@@ -23,9 +23,10 @@ public sealed class OriginalProcess : IDisposable
         (this.process, Runtime, this.stderr) = (process, runtime, stderr);
 
     /// Starts `python script --serve …` and waits for its ready line. `preload` is a malloc library
-    /// for LD_PRELOAD (null: the original's default, glibc malloc).
+    /// for LD_PRELOAD (null: the original's default, glibc malloc); `env` sets (or, with a null value,
+    /// unsets) variables for the original's process only.
     public static OriginalProcess Start(string python, string script, string arch, int crop, int batch, (int W, int H) infer,
-                                        int threads, string? preload)
+                                        int threads, string? preload, IReadOnlyList<(string Name, string? Value)> env)
     {
         var info = new ProcessStartInfo(python)
         {
@@ -38,14 +39,24 @@ public sealed class OriginalProcess : IDisposable
         // The original runs on its own allocator unless asked otherwise: never inherit ours by accident.
         info.Environment.Remove("LD_PRELOAD");
         if (preload is not null) info.Environment["LD_PRELOAD"] = preload;
+        Apply(info, env);
         var process = Process.Start(info) ?? throw new DaFormerError($"Could not start {python} {script}.");
         var err = new StringBuilder();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (err) err.AppendLine(e.Data); };
         process.BeginErrorReadLine();
         var ready = ReadReply(process, err, "start");
         var runtime = new OriginalRuntime(ready.GetProperty("torch").GetString()!, ready.GetProperty("blas").GetString()!,
-                                          ready.GetProperty("allocator").GetString()!, ready.GetProperty("threads").GetInt32());
+                                          ready.GetProperty("allocator").GetString()!, ready.GetProperty("threads").GetInt32(),
+                                          ready.TryGetProperty("omp_wait_policy", out var w) ? w.GetString()! : "default");
         return new OriginalProcess(process, runtime, err);
+    }
+
+    /// Sets each (name, value) in the child's environment; a null value removes the variable.
+    public static void Apply(ProcessStartInfo info, IEnumerable<(string Name, string? Value)> env)
+    {
+        foreach (var (name, value) in env)
+            if (value is null) info.Environment.Remove(name);
+            else info.Environment[name] = value;
     }
 
     /// Milliseconds of one "train" (forward, loss, backward, AdamW) or "infer" (whole-image inference).
@@ -66,7 +77,8 @@ public sealed class OriginalProcess : IDisposable
         var line = process.StandardOutput.ReadLine();
         if (line is null)
         {
-            process.WaitForExit(5000);
+            // After the exit, the parameterless WaitForExit also waits until stderr is read to its end.
+            if (process.WaitForExit(5000)) process.WaitForExit();
             string text;
             lock (err) text = err.ToString();
             var tail = string.Join('\n', text.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(12));

@@ -26,7 +26,8 @@ public class BenchOriginalCommandTests
               *" --check "*) echo "  backbone_out0: relL2 1e-07"; echo "{{checkLine}}"; exit {{checkExit}} ;;
             esac
             alloc=glibc; case "$LD_PRELOAD" in *tcmalloc*) alloc=tcmalloc ;; esac
-            echo "{\"ready\": true, \"torch\": \"1.13.1\", \"threads\": 2, \"blas\": \"OpenBLAS Haswell\", \"allocator\": \"$alloc\"}"
+            echo "serve mark=${DAFORMER_TEST_MARK:-}" >> "{{log}}"
+            echo "{\"ready\": true, \"torch\": \"1.13.1\", \"threads\": 2, \"blas\": \"OpenBLAS Haswell\", \"allocator\": \"$alloc\", \"omp_wait_policy\": \"${OMP_WAIT_POLICY:-default}\"}"
             t=9000
             while read -r cmd; do
               if [ "$cmd" = "{{dieOn}}" ]; then echo "Traceback (most recent call last):" >&2; echo "RuntimeError: out of memory" >&2; exit 1; fi
@@ -74,6 +75,29 @@ public class BenchOriginalCommandTests
         var serve = Assert.Single(calls, c => c.Contains("--serve"));
         Assert.Contains("--arch mit_b0 --crop 64 --batch 1 --infer 96x64", serve);
         Assert.Contains("training step 2/2: original 5000 ms", r.Err);
+    }
+
+    [Fact]
+    public void Original_env_sets_and_unsets_variables_of_the_original_only()
+    {
+        var dir = Paths.NewTempDir("dfbo");
+        var before = Environment.GetEnvironmentVariable("OMP_WAIT_POLICY");
+        Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", "PASSIVE");
+        try
+        {
+            var r = Bench(FakePython(dir), "--original-env", "DAFORMER_TEST_MARK=7", "--original-env", "OMP_WAIT_POLICY=");
+            Assert.True(r.ExitCode == 0, r.All);
+            var j = JsonDocument.Parse(r.Out.Trim()).RootElement;
+            Assert.Equal("default", j.GetProperty("original_omp_wait_policy").GetString()); // unset for the original
+            Assert.Equal("PASSIVE", j.GetProperty("omp_wait_policy").GetString());          // ours as it was
+            Assert.Contains("serve mark=7", File.ReadAllLines(Path.Combine(dir, "calls.txt")));
+            Assert.Null(Environment.GetEnvironmentVariable("DAFORMER_TEST_MARK"));
+        }
+        finally { Environment.SetEnvironmentVariable("OMP_WAIT_POLICY", before); }
+
+        var bad = Bench(FakePython(Paths.NewTempDir("dfbo")), "--original-env", "OMP_WAIT_POLICY");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--original-env 'OMP_WAIT_POLICY': expected NAME=VALUE", bad.Err);
     }
 
     [Fact]
