@@ -42,8 +42,9 @@ public static class BenchOriginalCommand
                 throw new DaFormerError("bench original compares the two on the CPU (the original's side is CPU-only here); leave out --device or pass --device cpu.");
             if (parse.GetValue(threads) is > 0 and var n) TorchSharp.torch.set_num_threads(n);
             var archName = parse.GetValue(arch)!;
-            if (!archName.StartsWith("mit_b", StringComparison.Ordinal))
-                throw new DaFormerError($"ARCH '{archName}': bench original has the original's MiT + DAFormer network only; use mit_b0 … mit_b5.");
+            if (ArchitectureTable.FindEncoder(archName)?.Family != EncoderFamily.Mit)
+                throw new DaFormerError($"ARCH '{archName}': bench original has the original's MiT + DAFormer network only; use one of "
+                    + string.Join(", ", ArchitectureTable.Encoders.Where(e => e.Family == EncoderFamily.Mit).Select(e => e.Name)) + ".");
             var spec = new SegmentorSpec(archName, Architectures.CanonicalHead("daformer"), Channels: 256);
             Architectures.Validate(spec);
             var size = BenchCommand.ParseSize(parse.GetValue(infer)!);

@@ -142,6 +142,6 @@ public class BenchOriginalCommandTests
         var r = CliHarness.Run("bench", "original", "r101", "--python", "/nonexistent/python");
         Assert.Equal(1, r.ExitCode);
         Assert.Contains("ARCH 'r101'", r.Err);
-        Assert.Contains("mit_b0 … mit_b5", r.Err);
+        Assert.Contains("use one of mit_b0, mit_b1, mit_b2, mit_b3, mit_b4, mit_b5.", r.Err);
     }
 }
