@@ -30,6 +30,18 @@ public static class ProcessMemory
         return "glibc";
     }
 
+    /// The file of the malloc library <see cref="Allocator"/> found (for LD_PRELOAD into a child
+    /// process that should run on the same allocator), or null with glibc / off Linux.
+    public static string? AllocatorLibrary()
+    {
+        const string maps = "/proc/self/maps";
+        if (!File.Exists(maps)) return null;
+        foreach (var line in File.ReadLines(maps))
+            foreach (var name in KnownAllocators)
+                if (line.Contains($"lib{name}", StringComparison.Ordinal) && line.IndexOf('/') is >= 0 and var i) return line[i..].Trim();
+        return null;
+    }
+
     static readonly string[] KnownAllocators = ["tcmalloc", "jemalloc", "mimalloc"];
 
     static long? ReadStatusKb(string field)

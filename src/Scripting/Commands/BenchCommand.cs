@@ -6,17 +6,18 @@ using DaFormer.Training.Bench;
 
 namespace DaFormer.Cli.Commands;
 
-/// `daformer bench model|uda|data …`: speed and memory, one JSON line per benchmark.
+/// `daformer bench model|uda|data|original …`: speed and memory, one JSON line per benchmark.
 public static class BenchCommand
 {
     static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     public static Command Build()
     {
-        var cmd = new Command("bench", "Benchmarks: model (forward / training step / inference), uda (one DACS iteration), data (loader throughput).");
+        var cmd = new Command("bench", "Benchmarks: model (forward / training step / inference), uda (one DACS iteration), data (loader throughput), original (ours vs the original network in PyTorch, side by side).");
         cmd.Subcommands.Add(Model());
         cmd.Subcommands.Add(Uda());
         cmd.Subcommands.Add(BenchDataCommand.Build("data"));
+        cmd.Subcommands.Add(BenchOriginalCommand.Build());
         return cmd;
     }
 
@@ -128,7 +129,7 @@ public static class BenchCommand
         return spec;
     }
 
-    static (int W, int H) ParseSize(string s)
+    internal static (int W, int H) ParseSize(string s)
     {
         var parts = s.ToLowerInvariant().Split('x');
         if (parts.Length == 2 && int.TryParse(parts[0], out var w) && int.TryParse(parts[1], out var h) && w > 0 && h > 0) return (w, h);

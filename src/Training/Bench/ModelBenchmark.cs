@@ -128,7 +128,7 @@ public static class ModelBenchmark
 
     /// One training step as `daformer run` performs it in `precision`: forward in train mode under
     /// Autocast, the original's loss, backward (loss-scaled for fp16), AdamW with the DAFormer groups.
-    sealed class TrainStep : IDisposable
+    internal sealed class TrainStep : IDisposable
     {
         readonly Segmentor model;
         readonly Tensor img, label;
