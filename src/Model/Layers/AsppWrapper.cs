@@ -34,7 +34,7 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor x)
     {
-        if (separable && InferenceConv.IsLowPrecisionInference(x)) return ForwardChannelsLast(x);
+        if (separable && InferenceConv.IsCpuInference(x)) return ForwardChannelsLast(x);
         var outs = new Tensor[branches.Length];
         // Dilated depthwise convs run 2–3× faster on NCHW-contiguous input than on channels-last
         // (libtorch 2.10 CPU, measured fwd+bwd); other convs are layout-neutral. One copy of the input
@@ -50,17 +50,19 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
         finally { foreach (var o in outs) o?.Dispose(); }
     }
 
-    /// The separable ASPP in low-precision CPU inference, channels-last from input to output: the
-    /// decoder's concatenation arrives channels-last, the depthwise convolutions run channels-last on an
-    /// explicitly padded input (InferenceConv.Conv2d: bf16 1×1024×128×256, dilation 6/12/18, 2 threads,
-    /// 2026-12-01: 15–17 ms each instead of 23/55/55 ms on NCHW — and no 22 ms copy of the input to
-    /// NCHW), the 1×1 convolutions write channels-last (InferenceConv.PointwiseChannelsLast), and so
-    /// does the concatenation of channels-last maps, which the bf16 bottleneck prefers
-    /// (Layout.ChannelsLastInInference). Same sums as the float32 path; rounding order may differ.
+    /// The separable ASPP in CPU inference (no autograd), channels-last from its branches on. In
+    /// bf16/fp16 the decoder's concatenation arrives channels-last and the depthwise convolutions run
+    /// channels-last on an explicitly padded input (InferenceConv.Conv2d: bf16 1×1024×128×256, dilation
+    /// 6/12/18, 2 threads, 2026-12-01: 15–17 ms each instead of 23/55/55 ms on NCHW — and no 22 ms copy
+    /// of the input to NCHW); in float32 the input stays NCHW, where the dilations 12/18 also run on an
+    /// explicitly padded input. The 1×1 convolutions write channels-last
+    /// (InferenceConv.PointwiseChannelsLast), and so does the concatenation of channels-last maps, which
+    /// the bf16 bottleneck prefers and float32's does not mind. Same sums as the training path; the
+    /// rounding order may differ.
     Tensor ForwardChannelsLast(Tensor x)
     {
         var outs = new Tensor[branches.Length];
-        using var input = Layout.ChannelsLastInInference(x);   // an alias of a channels-last map
+        using var input = Layout.ChannelsLastInInference(x);   // bf16/fp16: an alias of a channels-last map; float32: of x
         try
         {
             for (var i = 0; i < branches.Length; i++) outs[i] = ChannelsLastBranch(branches[i], input);
@@ -70,7 +72,7 @@ public sealed class AsppWrapper : nn.Module<Tensor, Tensor>
         finally { foreach (var o in outs) o?.Dispose(); }
     }
 
-    /// A branch in low-precision inference, its output channels-last (InferenceConv.PointwiseChannelsLast).
+    /// A branch in CPU inference, its output channels-last (InferenceConv.PointwiseChannelsLast).
     static Tensor ChannelsLastBranch(nn.Module<Tensor, Tensor> branch, Tensor x)
     {
         switch (branch)

@@ -5,9 +5,12 @@ using static TorchSharp.torch;
 
 namespace DaFormer.Model.LowPrecision;
 
-/// Convolutions of low-precision inference (bf16/fp16 on the CPU, no autograd) that libtorch's
+/// Convolutions of CPU inference (no autograd, no Autocast scope; float32, bf16 or fp16) that libtorch's
 /// oneDNN back end runs slowly as written, rewritten into an equivalent form it runs fast. Every
-/// other call is `Autocast.Conv2d` unchanged — float32 in particular, whose results stay bit-identical.
+/// other call — training in particular — is `Autocast.Conv2d` unchanged. The rewrites compute the
+/// same sums in another order, so outputs may differ in the last bit (float32 MiT-b0 + DAFormer
+/// inference of one 1024×512 image, 2026-12-01: 854–904 → 719–742 ms; the parity fixture still
+/// agrees with the original to relL2 ≈ 1e-6).
 ///
 /// Zero-padded depthwise convolutions: oneDNN's direct depthwise kernel takes an NCHW input with
 /// padding up to <see cref="DirectKernelMaxPadding"/> only, and a channels-last input with no padding
@@ -26,14 +29,13 @@ public static class InferenceConv
     /// The widest zero padding oneDNN's direct depthwise kernel took on NCHW input in the measurement above.
     public const long DirectKernelMaxPadding = 6;
 
-    /// Whether `x` is a low-precision (bf16/fp16) CPU tensor outside autograd and no Autocast scope is
-    /// open — the situation of `LowPrecisionInference`, where the rewrites of this class apply.
-    public static bool IsLowPrecisionInference(Tensor x) =>
-        Autocast.Current is null && x.dtype is ScalarType.BFloat16 or ScalarType.Float16
+    /// Whether `x` is a float32/bf16/fp16 CPU tensor outside autograd and no Autocast scope is open —
+    /// inference (`test`, `demo`, evaluation, pseudo-labels), where the rewrites of this class apply.
+    public static bool IsCpuInference(Tensor x) =>
+        Autocast.Current is null && x.dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16
         && x.device_type == DeviceType.CPU && !(is_grad_enabled() && x.requires_grad);
 
-    /// `Autocast.Conv2d(conv, x)`, except for a zero-padded depthwise convolution in low-precision CPU
-    /// inference that the direct kernel would not take (channels-last input, or padding wider than
+    /// `Autocast.Conv2d(conv, x)`, except for a zero-padded depthwise convolution in CPU inference that the direct kernel would not take (channels-last input, or padding wider than
     /// <see cref="DirectKernelMaxPadding"/>): that one runs on an explicitly zero-padded input (the
     /// padded copy keeps the input's layout, and so does the output).
     public static Tensor Conv2d(Conv2d conv, Tensor x)
@@ -46,7 +48,7 @@ public static class InferenceConv
 
     static bool NeedsExplicitPadding(Conv2d conv, Tensor x)
     {
-        if (!IsLowPrecisionInference(x) || x.dim() != 4 || conv.weight!.dtype != x.dtype
+        if (!IsCpuInference(x) || x.dim() != 4 || conv.weight!.dtype != x.dtype
             || is_grad_enabled() && conv.weight.requires_grad
             || conv.groups == 1 || conv.groups != x.shape[1] || conv.weight.shape[0] != conv.groups
             || conv.padding_mode != PaddingModes.Zeros || conv.padding_type is not null || conv.padding is not { Length: 2 } p
@@ -55,7 +57,7 @@ public static class InferenceConv
         return Layout.IsChannelsLast(x) && x.shape[1] > 1 || p[0] > DirectKernelMaxPadding || p[1] > DirectKernelMaxPadding;
     }
 
-    /// A 1×1 ConvModule (BN folded or absent, optional ReLU) in low-precision CPU inference, written
+    /// A 1×1 ConvModule (BN folded or absent, optional ReLU) in CPU inference, written
     /// as channels-last: the product (pixels, C_in) × (C_in, C_out) plus the bias — the same dot
     /// products the convolution takes, with the output's pixels as rows (one rounding of each output,
     /// like the convolution; its accumulation order may differ in the last bit). The (pixels, C_out)
@@ -63,12 +65,12 @@ public static class InferenceConv
     /// NCHW-contiguous one per image through its transposed (H·W, C_in) view (1024 → 256 channels at
     /// 1×128×256 bf16, two threads, 2026-12-01: 22 ms, as oneDNN's NCHW convolution 25 ms plus 16 ms
     /// for copying its output to channels-last). Any other case: `module.forward(x)` copied to
-    /// channels-last by `Layout.ChannelsLastInInference` (an alias when not in low-precision inference).
+    /// channels-last by `Layout.ChannelsLastInInference` (an alias when not in bf16/fp16 inference).
     public static Tensor PointwiseChannelsLast(ConvModule module, Tensor x)
     {
         var conv = module.conv;
         var channelsLast = x.dim() == 4 && Layout.IsChannelsLast(x);
-        if (!IsLowPrecisionInference(x) || x.dim() != 4 || !(channelsLast || x.is_contiguous()) || conv.weight!.dtype != x.dtype
+        if (!IsCpuInference(x) || x.dim() != 4 || !(channelsLast || x.is_contiguous()) || conv.weight!.dtype != x.dtype
             || module.bn is not null && !module.BatchNormFolded || conv.weight.requires_grad && is_grad_enabled()
             || conv.groups != 1 || conv.weight.shape[2] != 1 || conv.weight.shape[3] != 1
             || conv.stride!.Any(v => v != 1) || conv.padding!.Any(v => v != 0) || conv.padding_type is not null)

@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 
 namespace DaFormer.Tests.Model.LowPrecision;
 
-/// The low-precision inference rewrites of convolutions and the channels-last separable ASPP, each against
-/// an independent float64 computation from the same (bf16-representable) inputs and weights: one
-/// bf16 rounding of the output is all they may add (unit roundoff u = 2⁻⁸ relative, or 2⁻⁹ with
-/// round-to-nearest, plus a margin for float32 accumulation). Float32 must take the untouched path.
+/// The inference rewrites of convolutions and the channels-last separable ASPP, each against an
+/// independent float64 computation from the same (bf16-representable) inputs and weights: one bf16
+/// rounding of the output is all they may add in bf16 (unit roundoff u = 2⁻⁸ relative, or 2⁻⁹ with
+/// round-to-nearest, plus a margin for float32 accumulation); float32 inference stays at float32
+/// accuracy; anything under autograd takes the untouched path.
 public class InferenceConvTests
 {
     const double OneRounding = 1.0 / 256;
@@ -44,25 +45,32 @@ public class InferenceConvTests
     }
 
     [Fact]
-    public void Float32_narrow_padding_and_autograd_take_the_plain_convolution()
+    public void Float32_inference_pads_explicitly_at_float32_accuracy_and_autograd_takes_the_plain_convolution()
     {
         using var scope = NewDisposeScope();
         manual_seed(12);
         var conv = nn.Conv2d(16, 16, 3, padding: 12, dilation: 12, groups: 16);
         var x = randn(1, 16, 30, 30);
         using (no_grad())
-            Assert.True(InferenceConv.Conv2d(conv, x).equal(conv.forward(x)).all().item<bool>());   // float32: same bits
+        {
+            var y = InferenceConv.Conv2d(conv, x);
+            var expected = nn.functional.conv2d(x.to(ScalarType.Float64), conv.weight!.to(ScalarType.Float64),
+                conv.bias!.to(ScalarType.Float64), padding: [12, 12], dilation: [12, 12], groups: 16);
+            Assert.Equal(ScalarType.Float32, y.dtype);
+            var (rel, _, _) = TensorAssert.Compare(y, expected);
+            Assert.True(rel < 1e-6, $"float32 explicit padding: relL2 {rel:E2} vs float64");
+        }
 
         var narrow = nn.Conv2d(16, 16, 3, padding: 6, dilation: 6, groups: 16);
         narrow.to(ScalarType.BFloat16);
         var xb = x.to(ScalarType.BFloat16);
         using (no_grad())
-            Assert.True(InferenceConv.Conv2d(narrow, xb).equal(narrow.forward(xb)).all().item<bool>());
+            Assert.True(InferenceConv.Conv2d(narrow, xb).equal(narrow.forward(xb)).all().item<bool>());   // the direct kernel takes it
 
         var trained = randn(1, 16, 30, 30, requires_grad: true);
-        var y = InferenceConv.Conv2d(conv, trained);
-        Assert.True(y.requires_grad);
-        Assert.True(y.equal(conv.forward(trained)).all().item<bool>());
+        var t = InferenceConv.Conv2d(conv, trained);
+        Assert.True(t.requires_grad);
+        Assert.True(t.equal(conv.forward(trained)).all().item<bool>());   // training: same bits as before
     }
 
     [Theory]
@@ -100,8 +108,9 @@ public class InferenceConvTests
         AssertWithinOneRounding(actual, expected, "pointwise");
     }
 
+    /// With BN not folded (a train-mode teacher's pseudo-label forward) the module runs as written.
     [Fact]
-    public void Pointwise_channels_last_in_float32_is_the_module_itself()
+    public void Pointwise_channels_last_with_unfolded_bn_is_the_module_itself()
     {
         using var scope = NewDisposeScope();
         manual_seed(14);
@@ -152,6 +161,38 @@ public class InferenceConvTests
         Assert.True(Layout.IsChannelsLast(actual));
         var (rel, maxAbs, refMax) = TensorAssert.Compare(actual, expected);
         Assert.True(rel < 4 * OneRounding, $"relL2 {rel:E2} (max|Δ| {maxAbs:E2}, max|ref| {refMax:F2})");
+    }
+
+    /// Float32 inference of the separable ASPP (eval mode, BN as loaded — fp32 inference does not fold
+    /// it): the dilations 12/18 run on an explicitly padded input; the result stays at float32 accuracy.
+    [Fact]
+    public void Float32_separable_aspp_in_inference_matches_float64()
+    {
+        using var scope = NewDisposeScope();
+        AsppWrapper Build()
+        {
+            manual_seed(20);
+            var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
+            using (no_grad())
+                foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
+                {
+                    bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
+                    bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
+                }
+            m.eval();
+            return m;
+        }
+        var reference = Build();
+        reference.to(ScalarType.Float64);
+        var aspp = Build();
+        manual_seed(21);
+        var x = randn(1, 32, 24, 40);
+        using var _ = no_grad();
+        var actual = aspp.forward(x);
+        var expected = reference.forward(x.to(ScalarType.Float64));
+        Assert.Equal(ScalarType.Float32, actual.dtype);
+        var (rel, _, _) = TensorAssert.Compare(actual, expected);
+        Assert.True(rel < 1e-6, $"relL2 {rel:E2}");
     }
 
     /// |actual − expected| ≤ factor · u · |expected| + a float32-accumulation margin, element-wise.
