@@ -132,22 +132,9 @@ public class InferenceConvTests
     public void Bf16_separable_aspp_is_channels_last_and_matches_float64(int batch)
     {
         using var scope = NewDisposeScope();
-        AsppWrapper Build()
-        {
-            manual_seed(18);
-            var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
-            using (no_grad())
-                foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
-                {
-                    bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
-                    bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
-                }
-            m.eval();
-            return m;
-        }
-        var reference = Build();
+        var reference = SeparableAspp(18);
         reference.to(ScalarType.Float64);
-        var aspp = Build();
+        var aspp = SeparableAspp(18);
         Assert.Equal(8, BatchNormFolding.FoldAll(aspp));
         aspp.to(ScalarType.BFloat16);
         manual_seed(19);
@@ -169,22 +156,9 @@ public class InferenceConvTests
     public void Float32_separable_aspp_in_inference_matches_float64()
     {
         using var scope = NewDisposeScope();
-        AsppWrapper Build()
-        {
-            manual_seed(20);
-            var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
-            using (no_grad())
-                foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
-                {
-                    bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
-                    bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
-                }
-            m.eval();
-            return m;
-        }
-        var reference = Build();
+        var reference = SeparableAspp(20);
         reference.to(ScalarType.Float64);
-        var aspp = Build();
+        var aspp = SeparableAspp(20);
         manual_seed(21);
         var x = randn(1, 32, 24, 40);
         using var _ = no_grad();
@@ -193,6 +167,22 @@ public class InferenceConvTests
         Assert.Equal(ScalarType.Float32, actual.dtype);
         var (rel, _, _) = TensorAssert.Compare(actual, expected);
         Assert.True(rel < 1e-6, $"relL2 {rel:E2}");
+    }
+
+    /// A separable ASPP (32 → 16 channels, dilations 1/6/12/18) in eval mode with random BN statistics,
+    /// the same for the same seed.
+    static AsppWrapper SeparableAspp(int seed)
+    {
+        manual_seed(seed);
+        var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
+        using (no_grad())
+            foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
+            {
+                bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
+                bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
+            }
+        m.eval();
+        return m;
     }
 
     /// |actual − expected| ≤ factor · u · |expected| + a float32-accumulation margin, element-wise.
