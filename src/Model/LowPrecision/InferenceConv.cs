@@ -35,7 +35,8 @@ public static class InferenceConv
         Autocast.Current is null && x.dtype is ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16
         && x.device_type == DeviceType.CPU && !(is_grad_enabled() && x.requires_grad);
 
-    /// `Autocast.Conv2d(conv, x)`, except for a zero-padded depthwise convolution in CPU inference that the direct kernel would not take (channels-last input, or padding wider than
+    /// `Autocast.Conv2d(conv, x)`, except for a zero-padded depthwise convolution in CPU inference that
+    /// the direct kernel would not take (channels-last input, or padding wider than
     /// <see cref="DirectKernelMaxPadding"/>): that one runs on an explicitly zero-padded input (the
     /// padded copy keeps the input's layout, and so does the output).
     public static Tensor Conv2d(Conv2d conv, Tensor x)

@@ -61,7 +61,7 @@ public static class BenchOriginalCommand
             using var original = OriginalProcess.Start(py, script, archName, c, b, size, TorchSharp.torch.get_num_threads(), preload, env);
             Console.Error.WriteLine($"original: PyTorch {original.Runtime.Torch}, {original.Runtime.Blas}, {original.Runtime.Allocator} malloc, "
                                     + $"{original.Runtime.Threads} threads, OpenMP waiting {original.Runtime.OmpWaitPolicy}; ours: libtorch (TorchSharp), {ProcessMemory.Allocator()} malloc, {TorchSharp.torch.get_num_threads()} threads");
-            var r = OriginalComparison.Run(spec, archName, c, b, it, device, size, original, Console.Error.WriteLine);
+            var r = OriginalComparison.Run(spec, c, b, it, device, size, original, Console.Error.WriteLine);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             return 0;
         }));

@@ -24,7 +24,7 @@ public sealed record OriginalComparison(
     /// of each side after one warm-up each, alternating. Ours is the fp32 `bench model` step
     /// (ModelBenchmark.TrainStep) and `WholeInference` + arg-max; the original's is
     /// EncoderDecoder.forward_train + backward + AdamW.step and simple_test (softmax + arg-max).
-    public static OriginalComparison Run(SegmentorSpec spec, string originalArch, int crop, int batch, int iters, Device device,
+    public static OriginalComparison Run(SegmentorSpec spec, int crop, int batch, int iters, Device device,
                                          (int W, int H) infer, OriginalProcess original, Action<string> progress)
     {
         var loadBefore = LoadAverage();
@@ -45,7 +45,7 @@ public sealed record OriginalComparison(
             model.WholeInference(x).argmax(1);
         }), progress);
         var rt = original.Runtime;
-        return new OriginalComparison(originalArch, spec.Head, spec.Channels, crop, batch, iters, $"{infer.W}x{infer.H}", get_num_threads(),
+        return new OriginalComparison(spec.Encoder, spec.Head, spec.Channels, crop, batch, iters, $"{infer.W}x{infer.H}", get_num_threads(),
             Math.Round(originalTrain, 1), Math.Round(oursTrain, 1), Math.Round(originalTrain / oursTrain, 2),
             Math.Round(originalInfer, 1), Math.Round(oursInfer, 1), Math.Round(originalInfer / oursInfer, 2),
             rt.Torch, rt.Blas, rt.Allocator, ProcessMemory.Allocator(),
