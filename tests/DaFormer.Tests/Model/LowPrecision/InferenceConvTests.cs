@@ -132,13 +132,11 @@ public class InferenceConvTests
     public void Bf16_separable_aspp_is_channels_last_and_matches_float64(int batch)
     {
         using var scope = NewDisposeScope();
-        var reference = SeparableAspp(18);
-        reference.to(ScalarType.Float64);
-        var aspp = SeparableAspp(18);
+        var (aspp, reference) = SeparableAsppAndFloat64Copy(18);
         Assert.Equal(8, BatchNormFolding.FoldAll(aspp));
         aspp.to(ScalarType.BFloat16);
-        manual_seed(19);
-        var x = Layout.ChannelsLast(randn(batch, 32, 24, 40).to(ScalarType.BFloat16));   // as the decoder's concatenation
+        using var gx = new Generator(19UL);
+        var x = Layout.ChannelsLast(randn([batch, 32, 24, 40], generator: gx).to(ScalarType.BFloat16));   // as the decoder's concatenation
         using var _ = no_grad();
 
         var actual = aspp.forward(x);
@@ -156,11 +154,9 @@ public class InferenceConvTests
     public void Float32_separable_aspp_in_inference_matches_float64()
     {
         using var scope = NewDisposeScope();
-        var reference = SeparableAspp(20);
-        reference.to(ScalarType.Float64);
-        var aspp = SeparableAspp(20);
-        manual_seed(21);
-        var x = randn(1, 32, 24, 40);
+        var (aspp, reference) = SeparableAsppAndFloat64Copy(20);
+        using var gx = new Generator(21UL);
+        var x = randn([1, 32, 24, 40], generator: gx);
         using var _ = no_grad();
         var actual = aspp.forward(x);
         var expected = reference.forward(x.to(ScalarType.Float64));
@@ -170,19 +166,28 @@ public class InferenceConvTests
     }
 
     /// A separable ASPP (32 → 16 channels, dilations 1/6/12/18) in eval mode with random BN statistics,
-    /// the same for the same seed.
-    static AsppWrapper SeparableAspp(int seed)
+    /// and a float64 copy of it. The copy takes the module's state rather than a second draw from the
+    /// same seed: test classes run in parallel and share libtorch's global generator.
+    static (AsppWrapper Module, AsppWrapper Float64) SeparableAsppAndFloat64Copy(int seed)
     {
-        manual_seed(seed);
-        var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
+        AsppWrapper Build()
+        {
+            var m = new AsppWrapper(32, 16, [1, 6, 12, 18], separable: true);
+            m.eval();
+            return m;
+        }
+        using var g = new Generator((ulong)seed);
+        var module = Build();
         using (no_grad())
-            foreach (var bn in m.modules().OfType<TorchSharp.Modules.BatchNorm>())
+            foreach (var bn in module.modules().OfType<TorchSharp.Modules.BatchNorm>())
             {
-                bn.running_mean!.copy_(randn(bn.running_mean.shape) * 0.1);
-                bn.running_var!.copy_(rand(bn.running_var!.shape) + 0.5);
+                bn.running_mean!.copy_(randn(bn.running_mean.shape, generator: g) * 0.1);
+                bn.running_var!.copy_(rand(bn.running_var!.shape, generator: g) + 0.5);
             }
-        m.eval();
-        return m;
+        var copy = Build();
+        copy.load_state_dict(module.state_dict());
+        copy.to(ScalarType.Float64);
+        return (module, copy);
     }
 
     /// |actual − expected| ≤ factor · u · |expected| + a float32-accumulation margin, element-wise.
