@@ -53,11 +53,13 @@ public static class BenchCommand
             if (parse.GetValue(compare))
             {
                 var low = parse.GetResult(precision) is { Implicit: false } ? p : DaFormer.Model.Runtime.Precision.Bf16;
+                PrecisionOption.Advise(low, device);
                 var c = PrecisionComparison.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, !parse.GetValue(inferOnly), low);
                 Console.WriteLine(JsonSerializer.Serialize(c, Json));
                 WarnAboutAllocator(c.Fp32.Allocator, device);
                 return 0;
             }
+            PrecisionOption.Advise(p, device);
             var r = ModelBenchmark.Run(spec, parse.GetValue(crop), parse.GetValue(batch), parse.GetValue(iters), device, size, train: !parse.GetValue(inferOnly), p);
             Console.WriteLine(JsonSerializer.Serialize(r, Json));
             WarnAboutAllocator(r.Allocator, device);

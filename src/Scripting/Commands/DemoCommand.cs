@@ -54,7 +54,9 @@ public static class DemoCommand
             Console.Error.WriteLine($"config: {setup.Source}; test scale {setup.Scale.A}×{setup.Scale.B} (keep ratio)");
             var which = parse.GetValue(teacher) ? WhichWeights.Teacher : WhichWeights.Student;
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
-            using var model = InferenceModel.Load(setup, checkpoint, which, device, PrecisionOption.Of(parse, precision));
+            var computeIn = PrecisionOption.Of(parse, precision);
+            using var model = InferenceModel.Load(setup, checkpoint, which, device, computeIn);
+            PrecisionOption.Advise(computeIn, device);
             var (names, palette) = setup.Classes(model.NumClasses);
             var mode = setup.Mode(forceSlide: false);
             var frequency = ClassFrequency.Empty(model.NumClasses);

@@ -26,6 +26,7 @@ public static class InfoCommand
             Console.WriteLine($"device       {device}");
             Console.WriteLine($"allocator    {ProcessMemory.Allocator()}");
             Console.WriteLine($"mkl          {(MklCpuShim.IsLoaded() ? "kernels chosen by CPU features, vendor check answered by " + MklCpuShim.LibraryName : "as libtorch ships it")}");
+            if (device.type == TorchSharp.DeviceType.CPU) Console.WriteLine($"bf16         {CpuBf16Speed.Describe(CpuBf16Speed.Measured)}");
             if (!parse.GetValue(check)) return 0;
             Console.WriteLine();
             Console.WriteLine("float32 vs float64 on this CPU (relative L2 error):");

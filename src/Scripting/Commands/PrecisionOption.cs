@@ -14,4 +14,10 @@ public static class PrecisionOption
     };
 
     public static Precision Of(ParseResult parse, Option<string> option) => Precisions.Parse(parse.GetValue(option) ?? "fp32");
+
+    /// On stderr (stdout may be a JSON line): bf16 chosen on a CPU where it is not faster than fp32.
+    public static void Advise(Precision precision, TorchSharp.torch.Device device)
+    {
+        if (CpuBf16Speed.Advice(precision, device, () => CpuBf16Speed.Measured) is { } advice) Console.Error.WriteLine(advice);
+    }
 }

@@ -55,7 +55,9 @@ public static class TestCommand
             if (dataset.Samples.Count == 0)
                 throw new DaFormerError($"{test.Root}: no {test.Split} images found for a {test.Kind} data set.");
             var device = TorchRuntime.Resolve(CommonOptions.DeviceOf(parse));
-            using var model = InferenceModel.Load(setup, checkpoint, which, device, PrecisionOption.Of(parse, precision));
+            var computeIn = PrecisionOption.Of(parse, precision);
+            using var model = InferenceModel.Load(setup, checkpoint, which, device, computeIn);
+            PrecisionOption.Advise(computeIn, device);
             if (!format && dataset.ClassNames.Count != model.NumClasses)
                 throw new DaFormerError($"{checkpoint}: the model predicts {model.NumClasses} classes but the data set {test.Root} has {dataset.ClassNames.Count}.");
             var mode = setup.Mode(parse.GetValue(slide));

@@ -11,9 +11,11 @@ namespace DaFormer.Training.Bench;
 /// forward and inference timings run one precision after the other. Peak RSS of a training step is
 /// not compared here: a caching allocator (tcmalloc) keeps the first precision's freed memory
 /// resident for the second — run `bench model … --precision bf16` and `--precision fp32` as separate
-/// processes and compare their `train_peak_rss_mb`.
+/// processes and compare their `train_peak_rss_mb`. For bf16 on the CPU the line also carries
+/// `CpuBf16Speed`'s bare matrix-product ratio, which bounds what the network can gain on this CPU.
 public sealed record PrecisionComparison(
-    ModelBenchResult Fp32, ModelBenchResult LowPrecision, double? ForwardSpeedup, double? InferSpeedup, double? TrainSpeedup = null)
+    ModelBenchResult Fp32, ModelBenchResult LowPrecision, double? ForwardSpeedup, double? InferSpeedup, double? TrainSpeedup = null,
+    double? CpuBf16MatmulSpeedup = null)
 {
     public static PrecisionComparison Run(SegmentorSpec spec, int crop, int batch, int iters, Device device, (int W, int H)? infer,
                                           bool train, Precision low = Precision.Bf16)
@@ -29,7 +31,8 @@ public sealed record PrecisionComparison(
             lowResult = lowResult with { TrainStepMs = Math.Round(lowMs, 1), TrainGflopPerSecond = ModelBenchmark.TrainGflopPerSecond(spec, crop, batch, lowMs) };
         }
         return new PrecisionComparison(fp32, lowResult, Ratio(fp32.ForwardMs, lowResult.ForwardMs), Ratio(fp32.InferMs, lowResult.InferMs),
-            Ratio(fp32.TrainStepMs, lowResult.TrainStepMs));
+            Ratio(fp32.TrainStepMs, lowResult.TrainStepMs),
+            low == Precision.Bf16 && device.type == TorchSharp.DeviceType.CPU ? Math.Round(CpuBf16Speed.Measured.Speedup, 2) : null);
     }
 
     static double? Ratio(double? reference, double? faster) =>

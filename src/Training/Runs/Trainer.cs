@@ -66,6 +66,7 @@ public static class Trainer
     {
         var resumeFrom = request.Resume ? Path.Combine(runDir, RunDirectory.LatestCheckpoint) : null;
         var seed = (long)config.Runtime.Seed;
+        if (CpuBf16Speed.Advice(config.Runtime.Precision, device, () => CpuBf16Speed.Measured) is { } advice) observer.Message(advice);
         var data = DataSetup.OpenAll(config, observer.Message);
 
         using var nets = Networks.Create(config, device, seed);

@@ -31,6 +31,12 @@ public class PrecisionCommandTests
         Assert.True(bf16.GetProperty("infer_ms").GetDouble() > 0 && bf16.GetProperty("forward_ms").GetDouble() > 0, lines[0]);
         Assert.Equal(fp32.GetProperty("parameters").GetInt64(), bf16.GetProperty("parameters").GetInt64());
         Assert.True(j.GetProperty("infer_speedup").GetDouble() > 0, lines[0]);
+        // The bare bf16 matrix-product ratio of this CPU, and the note on stderr exactly when it is low.
+        var matmul = j.GetProperty("cpu_bf16_matmul_speedup").GetDouble();
+        Assert.True(matmul > 0, lines[0]);
+        var threshold = DaFormer.Model.Runtime.CpuBf16Speed.WorthwhileSpeedup;
+        if (Math.Abs(matmul - threshold) > 0.005)   // the JSON rounds to 0.01, the note compares unrounded
+            Assert.Equal(matmul < threshold, r.Err.Contains("note: bf16 on this CPU"));
     }
 
     [Fact]
