@@ -7,6 +7,9 @@ namespace DaFormer.Training.Optim;
 /// `BackoffFactor`. After `GrowthInterval` good steps in a row it is multiplied by `GrowthFactor`.
 /// Immutable: each step returns the next state (a pure function of the previous one and the overflow flag).
 /// <param name="Scale">Current loss scale (GradScaler's init_scale 2¹⁶).</param>
+/// <param name="GrowthFactor">Multiplier of the scale after `GrowthInterval` finite steps (2).</param>
+/// <param name="BackoffFactor">Multiplier of the scale after an overflow (0.5).</param>
+/// <param name="GrowthInterval">Finite steps in a row before the scale grows (2000).</param>
 /// <param name="GoodSteps">Finite steps since the last overflow or growth (GradScaler's growth tracker).</param>
 /// <param name="SkippedSteps">Optimiser steps skipped because of overflow, over the whole run (logged).</param>
 public sealed record LossScaler(

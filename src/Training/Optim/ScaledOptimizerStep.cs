@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace DaFormer.Training.Optim;
 
 /// What one optimiser step under loss scaling did (for the log: `loss_scale`, `skipped_steps`).
+/// <param name="Scaler">The loss scaler's state after this step.</param>
 /// <param name="Skipped">True when a gradient was inf/NaN: the parameters were left unchanged.</param>
 /// <param name="GradNorm">Total L2 norm of the unscaled gradients before clipping (null when skipped or not clipped).</param>
 public sealed record ScaledStepResult(LossScaler Scaler, bool Skipped, double? GradNorm);

@@ -15,6 +15,7 @@ public sealed class TensorBoardLog : IDisposable
 
     public string FilePath { get; }
 
+    /// <param name="folder">Folder the event file is created in (made if missing).</param>
     /// <param name="clock">Wall time in Unix seconds (tests pass a fixed clock).</param>
     public TensorBoardLog(string folder, Func<double>? clock = null)
     {
