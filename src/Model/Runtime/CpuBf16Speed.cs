@@ -16,12 +16,12 @@ public sealed record Bf16Speed(double Float32Ms, double Bf16Ms, string Instructi
 
 /// Whether bf16 makes the network faster on this CPU. It depends on the CPU, not on our code: with
 /// AMX tiles (Intel Xeon 4th generation and later) a bf16 product runs several times as fast as a
-/// float32 one; with AVX512-BF16 alone it depends on how many `vdpbf16ps` the core issues per cycle —
-/// 1.9× float32's rate on the AMD EPYC this project was first benchmarked on, but 0.58× on an Intel
-/// Xeon (model 207) whose virtual machine does not expose AMX (`daformer info`, 2026-12-01), where
-/// one `vdpbf16ps` per cycle does no more multiplies than float32's two FMA ports and the reorders
-/// to bf16 come on top. Without either, libtorch emulates bf16. So the answer is measured, once per
-/// process, on a product of the size of the network's Linear layers (docs/precision-on-cpus.md).
+/// float32 one; with AVX512-BF16 alone it depends on the core — a large product ran 1.9× faster in
+/// bf16 on an AMD EPYC (Zen 5) but at 0.57× float32's speed on an Intel Xeon (model 207) whose
+/// virtual machine does not expose AMX (2026-12-01): there float32 already runs near the cores' FMA
+/// peak and bf16 has no faster multiplier, only conversions on top. Without either, libtorch
+/// emulates bf16. So the answer is measured, once per process, on a product of the size of the
+/// network's Linear layers (docs/precision-on-cpus.md).
 public static class CpuBf16Speed
 {
     /// Below this speed-up a bf16 run on the CPU is told that it buys memory, not time.
@@ -37,7 +37,7 @@ public static class CpuBf16Speed
     public static Bf16Speed Measure(int rows = 2048, int inner = 512, int cols = 2048, int repeats = 5)
     {
         using var scope = NewDisposeScope();
-        var gen = new Generator(0);
+        using var gen = new Generator(0);
         var a32 = randn(rows, inner, generator: gen);
         var b32 = randn(inner, cols, generator: gen);
         var a16 = a32.to(ScalarType.BFloat16);

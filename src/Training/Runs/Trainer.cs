@@ -28,6 +28,7 @@ public static class Trainer
         TrainingPrecision.EnsureTrainable(config.Runtime.Precision, device, config.Model.ToSpec());
         var configJson = ConfigJson.Serialize(config);
         var observer = request.Observer ?? NullObserver.Instance;
+        if (CpuBf16Speed.Advice(config.Runtime.Precision, device, () => CpuBf16Speed.Measured) is { } advice) observer.Message(advice);
         var (runDir, runLock, changes) = ClaimRunDirectory(config, request, configJson);
         using (runLock)
         {
@@ -66,7 +67,6 @@ public static class Trainer
     {
         var resumeFrom = request.Resume ? Path.Combine(runDir, RunDirectory.LatestCheckpoint) : null;
         var seed = (long)config.Runtime.Seed;
-        if (CpuBf16Speed.Advice(config.Runtime.Precision, device, () => CpuBf16Speed.Measured) is { } advice) observer.Message(advice);
         var data = DataSetup.OpenAll(config, observer.Message);
 
         using var nets = Networks.Create(config, device, seed);

@@ -62,7 +62,9 @@ public class CpuBf16SpeedTests
         var s = CpuBf16Speed.Measure(rows: 256, inner: 128, cols: 256, repeats: 2);
         Assert.True(s.Float32Ms > 0 && double.IsFinite(s.Float32Ms), $"float32 {s.Float32Ms} ms");
         Assert.True(s.Bf16Ms > 0 && double.IsFinite(s.Bf16Ms), $"bf16 {s.Bf16Ms} ms");
-        Assert.Equal(CpuBf16Speed.Instructions(CpuBf16Speed.CpuFlags()), s.Instructions);
-        Assert.Equal(s.Float32Ms / s.Bf16Ms, s.Speedup, 12);
+        // Independently of the parser: the raw cpuinfo text decides which names are possible.
+        var cpuinfo = File.Exists("/proc/cpuinfo") ? File.ReadAllText("/proc/cpuinfo") : "";
+        var expected = cpuinfo.Contains(" amx_bf16") ? "AMX" : cpuinfo.Contains(" avx512_bf16") ? "AVX512-BF16" : "none";
+        Assert.Equal(expected, s.Instructions);
     }
 }
